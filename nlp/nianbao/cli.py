@@ -1,0 +1,104 @@
+"""The ``nianbao`` command line.
+
+Errors on input are one line ``nianbao: error: <file>: <reason>`` on stderr, never
+a traceback; with several files the others are still processed and the exit
+status says some failed. Heavy modules are imported inside commands so that
+start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Structured, validated, citable data from 政府信息公开工作年度报告.",
+    pretty_exceptions_enable=False,
+)
+train_app = typer.Typer(no_args_is_help=True, help="Train a model from annotations.")
+evaluate_app = typer.Typer(no_args_is_help=True, help="Evaluate a stage against annotations.")
+app.add_typer(train_app, name="train")
+app.add_typer(evaluate_app, name="evaluate")
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def _fail(source: str, reason: str) -> None:
+    _err(f"nianbao: error: {source}: {reason}")
+
+
+@app.command()
+def text(file: Annotated[Path, typer.Argument(help="A report file (txt, md, html, pdf, docx).")]) -> None:
+    """Print the document text that all offsets refer to."""
+    from .errors import NianbaoError
+    from .readers import read
+
+    try:
+        doc = read(file)
+    except NianbaoError as exc:
+        _err(exc.line())
+        raise typer.Exit(1) from None
+    sys.stdout.write(doc.text)
+    if not doc.text.endswith("\n"):
+        sys.stdout.write("\n")
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Report files or folders of reports.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f",
+                                            help="json | jsonl | csv | parquet | duckdb")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
+    model: Annotated[Path | None, typer.Option("--model", help="Themes model folder to use.")] = None,
+    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = None,
+) -> None:
+    """Extract reports to JSON (one file, stdout), JSON lines, or a batch export."""
+    from . import batch
+
+    options = {"themes_model": str(model)} if model else {}
+    code = batch.run_cli(files, output=output, fmt=fmt, jobs=jobs, force=force, options=options,
+                         progress=progress, fail=_fail)
+    raise typer.Exit(code)
+
+
+@app.command()
+def view(
+    file: Annotated[Path, typer.Argument(help="A report file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("report.html"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a self-contained HTML page to review one report's extraction."""
+    from .errors import NianbaoError
+
+    try:
+        from .view import write_view
+
+        write_view(file, output, force=force)
+    except NianbaoError as exc:
+        _err(exc.line())
+        raise typer.Exit(1) from None
+    _err(f"nianbao: wrote {output}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("nianbao: interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Plain-text and markdown reports in any encoding."""
+
+from __future__ import annotations
+
+import codecs
+
+from ..errors import ReadError
+from ..schema import Document, MediaType, Notice
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Encodings a Chinese report plausibly uses, in order of preference.
+_CANDIDATES = ["gb18030", "big5", "utf_16_le", "utf_16_be", "big5hkscs", "cp950", "hz"]
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0) / (len(sample) / 2)
+    odd = sample[1::2].count(0) / (len(sample) / 2)
+    # ASCII-heavy UTF-16 has NULs in every other byte; CJK-heavy has none, so also try a strict decode.
+    for enc, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
+        if zeros > 0.2:
+            try:
+                return data.decode(enc)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _printable_share(text: str) -> float:
+    if not text:
+        return 0.0
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t") or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    return 1 - bad / len(sample)
+
+
+def _cjk_share(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    return sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff") / len(sample)
+
+
+def decode(data: bytes, source: str) -> tuple[str, str, list[Notice]]:
+    """Decode bytes to text; returns (text, encoding, warnings). Raises ReadError."""
+    notices: list[Notice] = []
+    if not data.strip():
+        raise ReadError(source, "empty file")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc), enc + "-bom", notices
+            except UnicodeDecodeError as exc:
+                raise ReadError(source, f"invalid {enc} text after byte-order mark at byte {exc.start}") from None
+    try:
+        text = data.decode("utf-8")
+        enc = "utf-8"
+    except UnicodeDecodeError:
+        text16 = _utf16_without_bom(data)
+        if text16 is not None and _printable_share(text16) > 0.98:
+            return text16, "utf-16", notices
+        text, enc, notices = _detect(data, source)
+    if _printable_share(text) < 0.95 or "\x00" in text:
+        raise ReadError(source, "binary data, not a text report")
+    return text, enc, notices
+
+
+def _detect(data: bytes, source: str) -> tuple[str, str, list[Notice]]:
+    import charset_normalizer
+
+    notices: list[Notice] = []
+    # Strict decodes first: GB18030 covers GBK/GB2312, the usual legacy encoding of these reports.
+    strict = []
+    for enc in ("gb18030", "big5"):
+        try:
+            strict.append((enc, data.decode(enc)))
+        except UnicodeDecodeError:
+            continue
+    if strict:
+        enc, text = max(strict, key=lambda et: _cjk_share(et[1]))
+        if _cjk_share(text) > 0.2 and _printable_share(text) > 0.99:
+            return text, enc, notices
+    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if best is None:
+        best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise ReadError(source, "cannot detect the text encoding (binary data?)")
+    text = str(best)
+    if best.chaos > 0.1 or _cjk_share(text) < 0.05:
+        notices.append(
+            Notice(code="low_confidence_encoding",
+                   message=f"decoded as {best.encoding} with low confidence (chaos {best.chaos:.2f}); check the output")
+        )
+    if "\ufffd" in text:
+        notices.append(Notice(code="replacement_chars", message="undecodable bytes were replaced with U+FFFD"))
+    return text, best.encoding, notices
+
+
+def read_text(data: bytes, source: str, media_type: MediaType = "text") -> Document:
+    text, enc, notices = decode(data, source)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ReadError(source, "empty file")
+    return Document(source=source, media_type=media_type, text=text, encoding=enc, warnings=notices)
