@@ -163,7 +163,7 @@ def _best_sequence(cands: list[_Candidate], order: list[str]) -> list[_Candidate
 
 def _legacy_sequence(cands: list[_Candidate]) -> list[_Candidate]:
     """Every top-level heading in text order; overlapping candidates keep the best-scoring key."""
-    cands = [c for c in cands if c.score >= 0.8]
+    cands = [c for c in cands if c.score >= 0.75]
     cands.sort(key=lambda c: (c.start, -c.score))
     out: list[_Candidate] = []
     for c in cands:
