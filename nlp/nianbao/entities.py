@@ -1,0 +1,165 @@
+"""Entities as spaCy spans: ORG, PLATFORM, DATE, LAW, MONEY, QUANTITY.
+
+Two layers: ``nianbao_rules`` (a pipeline component reading ``data/entities.yaml``
+plus the quantities of :mod:`nianbao.numbers`, matched on characters so a
+segmentation choice never hides a match), then an optional trained ``ner``
+(``models/ner``, see :mod:`nianbao.train_ner`) that fills in what the rules miss;
+spaCy's NER keeps entities already set, so rules win where they fire.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .resources import load_yaml
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+LABELS = ("ORG", "PLATFORM", "DATE", "LAW", "MONEY", "QUANTITY")
+# When rule spans overlap, the longer wins; on equal length this order decides.
+_PRIORITY = {"MONEY": 0, "QUANTITY": 1, "LAW": 2, "DATE": 3, "PLATFORM": 4, "ORG": 5}
+RULES_NAME = "nianbao_rules"
+
+
+def default_model_dir() -> Path:
+    """Where the trained NER lives: $NIANBAO_NER_MODEL or ``models/ner`` in the repository."""
+    env = os.environ.get("NIANBAO_NER_MODEL")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "models" / "ner"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    term_re: dict[str, re.Pattern[str]]
+    patterns: dict[str, list[re.Pattern[str]]]
+    org_stop: str
+    org_reject: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = load_yaml("entities.yaml")
+    term_re: dict[str, re.Pattern[str]] = {}
+    patterns: dict[str, list[re.Pattern[str]]] = {}
+    for label, spec in data.items():
+        terms = spec.get("terms") or []
+        if terms:
+            term_re[label] = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
+        patterns[label] = [re.compile(p) for p in spec.get("patterns") or []]
+    org = data.get("ORG", {})
+    return _Rules(term_re, patterns, "".join(org.get("stop_before", [])), frozenset(org.get("reject", [])))
+
+
+def _trim_org(text: str, s: int, e: int, rules: _Rules) -> int | None:
+    """Cut an ORG match after its last function word (的/和/在…), reject bare suffixes."""
+    span = text[s:e]
+    cut = max((span.rfind(ch) for ch in rules.org_stop), default=-1)
+    if cut >= 0:
+        s += cut + 1
+    if e - s < 3 or text[s:e] in rules.org_reject:
+        return None
+    return s
+
+
+def rule_spans(text: str, quantities: list[Any] | None = None) -> list[tuple[str, int, int]]:
+    """(label, start, end) of rule entities in ``text``, non-overlapping, in order."""
+    from .numbers import find_quantities
+
+    rules = _rules()
+    found: list[tuple[str, int, int]] = []
+    for label, rx in rules.term_re.items():
+        found.extend((label, m.start(), m.end()) for m in rx.finditer(text))
+    for label, pats in rules.patterns.items():
+        for rx in pats:
+            for m in rx.finditer(text):
+                s, e = m.start(), m.end()
+                if label == "ORG":
+                    s2 = _trim_org(text, s, e, rules)
+                    if s2 is None:
+                        continue
+                    s = s2
+                if e > s:
+                    found.append((label, s, e))
+    qs = quantities if quantities is not None else find_quantities(text)
+    for q in qs:
+        if q.kind == "number":
+            found.append(("MONEY" if q.unit == "元" else "QUANTITY", q.start, q.end))
+    found.sort(key=lambda t: (-(t[2] - t[1]), _PRIORITY.get(t[0], 9), t[1]))
+    taken: list[tuple[str, int, int]] = []
+    occupied = bytearray(len(text) + 1)
+    for label, s, e in found:
+        if any(occupied[s:e]):
+            continue
+        occupied[s:e] = b"\x01" * (e - s)
+        taken.append((label, s, e))
+    taken.sort(key=lambda t: t[1])
+    return taken
+
+
+class RuleEntities:
+    """Pipeline component: rule entities as ``doc.ents``; quantities kept in ``doc.user_data``."""
+
+    def __init__(self, nlp: Language, name: str = RULES_NAME) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.util import filter_spans
+
+        from .numbers import find_quantities
+
+        qs = find_quantities(doc.text)
+        doc.user_data["nianbao_quantities"] = qs
+        spans = []
+        for label, s, e in rule_spans(doc.text, qs):
+            span = doc.char_span(s, e, label=label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        doc.ents = filter_spans(spans)
+        return doc
+
+    # stateless: data comes from the package's entities.yaml
+    def to_disk(self, path: str | Path, **kwargs: Any) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path: str | Path, **kwargs: Any) -> RuleEntities:
+        return self
+
+
+@lru_cache(maxsize=1)
+def register_components() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(RULES_NAME):
+
+        def make_rules(nlp: Language, name: str) -> RuleEntities:
+            return RuleEntities(nlp, name)
+
+        Language.factory(RULES_NAME)(make_rules)
+
+
+def build_pipeline(segmenter: str = "rjieba", ner: bool = True, model_dir: Path | None = None) -> Language:
+    """Tokenizer + rules, plus the trained NER when ``ner`` and a saved model exist (no network)."""
+    from .tokenizer import blank, register
+
+    register()
+    model_dir = model_dir or default_model_dir()
+    if ner and (model_dir / "config.cfg").exists():
+        import spacy
+
+        trained = spacy.load(model_dir)
+        if RULES_NAME not in trained.pipe_names:
+            trained.add_pipe(RULES_NAME, first=True)
+        return trained
+    nlp = blank(segmenter)
+    nlp.add_pipe(RULES_NAME)
+    return nlp
+
+
+def doc_entities(doc: Doc) -> list[tuple[str, int, int]]:
+    return [(e.label_, e.start_char, e.end_char) for e in doc.ents]

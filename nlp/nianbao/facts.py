@@ -1,0 +1,284 @@
+"""Prose facts: every counted quantity in the narrative, tied to a metric key (spec §6.1).
+
+For each quantity found by :mod:`nianbao.numbers` the metric whose cue (``data/metrics.yaml``)
+lies closest to it in the same sentence wins: cues before the number (``主动公开政府信息9662条``)
+and after it (``召开38场新闻发布会``), restricted by unit and section, with a penalty when
+another number sits between cue and number (the cue then belongs to that number).
+Enumerations with 分别 (``微博和微信分别发布846条和371条``) pair the listed subjects with
+the numbers in order; zero statements (``未收到…申请``) yield a 0 for every metric whose
+zero-cue they mention. Counts with no cue become ``narrative.other``. Table lines and
+reader grids are skipped. Offsets are mapped back to ``Document.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .context import Context
+from .numbers import Quantity, find_quantities
+from .resources import load_yaml
+from .schema import Entity, Fact
+
+SENTENCE_END = re.compile(r"[。!?\n]")
+CLAUSE_END = re.compile(r"[。!?\n,;:]")
+_TABLE_LINE = re.compile(r"[|\t]")
+
+
+@dataclass(frozen=True)
+class MetricRule:
+    key: str
+    units: frozenset[str | None]
+    before: tuple[re.Pattern[str], ...]
+    after: tuple[re.Pattern[str], ...]
+    zero: tuple[re.Pattern[str], ...]
+    zero_unless: tuple[re.Pattern[str], ...]
+    sections: frozenset[str | None] | None
+    not_sections: frozenset[str | None]
+    order: int
+
+
+@dataclass(frozen=True)
+class Config:
+    rules: tuple[MetricRule, ...]
+    fallback: str
+    fallback_units: frozenset[str]
+    max_before: int
+    max_after: int
+    crossing_penalty: int
+    after_penalty: int
+    skip_before: re.Pattern[str] | None
+
+
+@lru_cache(maxsize=1)
+def config() -> Config:
+    data = load_yaml("metrics.yaml")
+    st = data.get("settings", {})
+    rules = []
+    for i, (key, spec) in enumerate(data["metrics"].items()):
+        spec = spec or {}
+        sections = spec.get("sections")
+        rules.append(MetricRule(
+            key=key,
+            units=frozenset(spec.get("units") or []),
+            before=tuple(re.compile(p) for p in spec.get("before", [])),
+            after=tuple(re.compile(p) for p in spec.get("after", [])),
+            zero=tuple(re.compile(p) for p in spec.get("zero", [])),
+            zero_unless=tuple(re.compile(p) for p in spec.get("zero_unless", [])),
+            sections=frozenset(sections) if sections is not None else None,
+            not_sections=frozenset(spec.get("not_sections") or []),
+            order=i,
+        ))
+    skip = st.get("skip_before") or []
+    skip_re = re.compile("(?:" + "|".join(map(re.escape, sorted(skip, key=len, reverse=True))) + ")$") if skip else None
+    return Config(tuple(rules), st.get("fallback", "narrative.other"), frozenset(st.get("fallback_units", [])),
+                  int(st.get("max_before", 40)), int(st.get("max_after", 14)), int(st.get("crossing_penalty", 30)),
+                  int(st.get("after_penalty", 3)), skip_re)
+
+
+def _allowed(rule: MetricRule, section: str | None) -> bool:
+    if rule.sections is not None and section not in rule.sections:
+        return False
+    return section not in rule.not_sections
+
+
+def _best_before(rule: MetricRule, left: str) -> tuple[int, int] | None:
+    """(distance, -cue length) of the before-cue ending closest to the number (``left`` ends there)."""
+    best: tuple[int, int] | None = None
+    n = len(left)
+    for rx in rule.before:
+        for m in rx.finditer(left):
+            if m.end() == m.start():
+                continue
+            cand = (n - m.end(), -(m.end() - m.start()))
+            if best is None or cand < best:
+                best = cand
+    return best
+
+
+def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbers_between: list[int],
+                  cfg: Config | None = None) -> str | None:
+    """Metric key for quantity ``q`` given its sentence context, or None (not a reported count)."""
+    cfg = cfg or config()
+    if cfg.skip_before is not None and cfg.skip_before.search(left):
+        return None
+    best: tuple[int, int, int] | None = None
+    best_key: str | None = None
+    for rule in cfg.rules:
+        if q.unit not in rule.units or not _allowed(rule, section):
+            continue
+        hit = _best_before(rule, left)
+        if hit is not None:
+            dist, neg_len = hit
+            if dist <= cfg.max_before:
+                cut = len(left) - dist
+                if any(p >= cut for p in numbers_between):
+                    dist += cfg.crossing_penalty
+                cand = (dist, neg_len, rule.order)
+                if best is None or cand < best:
+                    best, best_key = cand, rule.key
+        for rx in rule.after:
+            m = rx.search(right)
+            if m is not None and m.start() <= cfg.max_after:
+                cand = (len(m.group(0)) + cfg.after_penalty, 0, rule.order)
+                if best is None or cand < best:
+                    best, best_key = cand, rule.key
+    if best_key is not None:
+        return best_key
+    if q.unit in cfg.fallback_units:
+        return cfg.fallback
+    return None
+
+
+def zero_metrics(statement: str, section: str | None, cfg: Config | None = None) -> list[str]:
+    """Metrics a zero statement (未收到…申请, 没有…复议和…诉讼) speaks about."""
+    cfg = cfg or config()
+    keys = []
+    for rule in cfg.rules:
+        if not rule.zero or not _allowed(rule, section):
+            continue
+        if any(rx.search(statement) for rx in rule.zero) and not any(rx.search(statement) for rx in rule.zero_unless):
+            keys.append(rule.key)
+    return keys
+
+
+def _split_subjects(text: str) -> list[str]:
+    return [s for s in re.split(r"和|、|及|与|以及|,", text) if s]
+
+
+def extract_facts(text: str, quantities: list[Quantity] | None = None,
+                  section_of: Any = None, skip: Any = None) -> list[tuple[str, Quantity]]:
+    """(metric, quantity) pairs for normalised ``text``.
+
+    ``section_of(pos)`` gives the section key at a normalised position; ``skip(q)`` says
+    whether a quantity lies in a table region.
+    """
+    cfg = config()
+    qs = quantities if quantities is not None else find_quantities(text)
+    qs = [q for q in qs if not (skip and skip(q))]
+    # a zero statement covering a number (不予公开…0件) yields to the number
+    nums = [q for q in qs if q.kind == "number"]
+    zeros = [z for z in qs if z.kind == "zero" and not any(z.start <= n.start < z.end for n in nums)]
+    starts = sorted(q.start for q in nums)
+    out: list[tuple[str, Quantity]] = []
+    enumerated = _enumerations(text, nums, section_of, cfg)
+    for q in nums:
+        section = section_of(q.start) if section_of else None
+        if id(q) in enumerated:
+            key = enumerated[id(q)]
+        else:
+            s_start = _sentence_start(text, q.start)
+            left = text[max(s_start, q.start - cfg.max_before - 30):q.start]
+            c_end = CLAUSE_END.search(text, q.end)
+            right = text[q.end:c_end.start() if c_end else len(text)]
+            lo = bisect_right(starts, q.start - len(left) - 1)
+            between = [p - (q.start - len(left)) for p in starts[lo:] if p < q.start]
+            key = assign_metric(left, right, q, section, between, cfg)
+        if key:
+            out.append((key, q))
+    for z in zeros:
+        section = section_of(z.start) if section_of else None
+        s_start = _sentence_start(text, z.start)
+        for key in zero_metrics(text[max(s_start, z.start - 10):z.end], section, cfg):
+            out.append((key, z))
+    out.sort(key=lambda kq: (kq[1].start, kq[0]))
+    return out
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    i = pos
+    while i > 0 and text[i - 1] not in "。!?\n":
+        i -= 1
+    return i
+
+
+def _enumerations(text: str, nums: list[Quantity], section_of: Any, cfg: Config) -> dict[int, str]:
+    """Metrics for numbers listed after 分别: subject i of the list goes with number i."""
+    out: dict[int, str] = {}
+    for m in re.finditer("分别", text):
+        c_end = CLAUSE_END.search(text, m.end())
+        stop = c_end.start() if c_end else len(text)
+        listed = [q for q in nums if m.end() <= q.start < stop]
+        if len(listed) < 2:
+            continue
+        c_start = max(_clause_start(text, m.start()), m.start() - 40)
+        subjects = _split_subjects(text[c_start:m.start()])
+        if len(subjects) != len(listed):
+            continue
+        verb = text[m.end():listed[0].start]
+        for subj, q in zip(subjects, listed, strict=False):
+            section = section_of(q.start) if section_of else None
+            key = assign_metric(subj + verb, "", q, section, [], cfg)
+            if key:
+                out[id(q)] = key
+    return out
+
+
+def _clause_start(text: str, pos: int) -> int:
+    i = pos
+    while i > 0 and text[i - 1] not in "。!?\n,;:":
+        i -= 1
+    return i
+
+
+def _skipper(ctx: Context) -> Any:
+    """A predicate: is a normalised quantity inside a table line or a reader grid?"""
+    text = ctx.norm.text
+    grids = sorted((ctx.norm_pos(g.start), ctx.norm_pos(g.end)) for g in ctx.doc.grids)
+
+    def skip(q: Quantity) -> bool:
+        ls = text.rfind("\n", 0, q.start) + 1
+        le = text.find("\n", q.end)
+        line = text[ls: le if le >= 0 else len(text)]
+        if _TABLE_LINE.search(line):
+            return True
+        return any(s <= q.start < e for s, e in grids)
+
+    return skip
+
+
+def _section_lookup(ctx: Context) -> Any:
+    spans = []
+    for sec in ctx.report.sections:
+        span = ctx.section_span(sec.key)
+        if span is not None:
+            spans.append((span[0], span[1], sec.key))
+    spans.sort()
+
+    def section_of(pos: int) -> str | None:
+        hit = None
+        for s, e, key in spans:
+            if s <= pos < e:
+                hit = key  # innermost/last wins
+        return hit
+
+    return section_of
+
+
+def run(ctx: Context) -> None:
+    """Fill ``ctx.report.facts`` (and ``ctx.report.entities`` unless options say entities=False)."""
+    text = ctx.norm.text
+    quantities: list[Quantity] | None = None
+    if ctx.options.get("entities", True):
+        try:
+            from .tokenizer import get_nlp
+
+            doc = get_nlp(ctx.options.get("segmenter", "rjieba"), ner=ctx.options.get("ner", True))(text)
+            quantities = doc.user_data.get("nianbao_quantities")
+            for ent in doc.ents:
+                s, e = ctx.norm.span(ent.start_char, ent.end_char)
+                ctx.report.entities.append(Entity(label=ent.label_, start=s, end=e, text=ctx.doc.text[s:e]))
+        except Exception as exc:  # entity tagging must never stop the facts
+            ctx.warn("entities_failed", f"entity tagging skipped: {exc}")
+    section_of = _section_lookup(ctx)
+    for key, q in extract_facts(text, quantities, section_of=section_of, skip=_skipper(ctx)):
+        s, e = ctx.norm.span(q.start, q.end)
+        sent_s = _sentence_start(text, q.start)
+        sent_e_m = SENTENCE_END.search(text, q.end)
+        ts, te = ctx.norm.span(max(sent_s, q.start - 60), min(sent_e_m.start() if sent_e_m else len(text), q.end + 30))
+        ctx.report.facts.append(Fact(metric=key, value=q.value, unit=q.unit, qualifier=q.qualifier,  # type: ignore[arg-type]
+                                     raw=ctx.doc.text[s:e], text=ctx.doc.text[ts:te], start=s, end=e,
+                                     section=section_of(q.start)))
