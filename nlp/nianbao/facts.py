@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from .context import Context
+from .normalise import NormText, apply_edits
 from .numbers import Quantity, find_quantities
 from .resources import load_yaml
 from .schema import Entity, Fact
@@ -51,6 +52,9 @@ class Config:
     crossing_penalty: int
     after_penalty: int
     skip_before: re.Pattern[str] | None
+    skip_left: tuple[re.Pattern[str], ...]
+    skip_right: tuple[re.Pattern[str], ...]
+    fallback_arabic_only: bool
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +80,10 @@ def config() -> Config:
     skip_re = re.compile("(?:" + "|".join(map(re.escape, sorted(skip, key=len, reverse=True))) + ")$") if skip else None
     return Config(tuple(rules), st.get("fallback", "narrative.other"), frozenset(st.get("fallback_units", [])),
                   int(st.get("max_before", 40)), int(st.get("max_after", 14)), int(st.get("crossing_penalty", 30)),
-                  int(st.get("after_penalty", 3)), skip_re)
+                  int(st.get("after_penalty", 3)), skip_re,
+                  tuple(re.compile(p) for p in st.get("skip_left_re", [])),
+                  tuple(re.compile(p) for p in st.get("skip_right_re", [])),
+                  bool(st.get("fallback_arabic_only", True)))
 
 
 def _allowed(rule: MetricRule, section: str | None) -> bool:
@@ -105,6 +112,8 @@ def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbe
     cfg = cfg or config()
     if cfg.skip_before is not None and cfg.skip_before.search(left):
         return None
+    if any(rx.search(left) for rx in cfg.skip_left) or any(rx.search(right) for rx in cfg.skip_right):
+        return None
     best: tuple[int, int, int] | None = None
     best_key: str | None = None
     for rule in cfg.rules:
@@ -127,7 +136,9 @@ def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbe
                 if best is None or cand < best:
                     best, best_key = cand, rule.key
     if best_key is not None:
-        return best_key
+        return None if best_key.startswith("~") else best_key
+    if cfg.fallback_arabic_only and not q.raw[q.num_start - q.start:q.num_start - q.start + 1].isdigit():
+        return None
     if q.unit in cfg.fallback_units:
         return cfg.fallback
     return None
@@ -182,7 +193,7 @@ def extract_facts(text: str, quantities: list[Quantity] | None = None,
     for z in zeros:
         section = section_of(z.start) if section_of else None
         s_start = _sentence_start(text, z.start)
-        for key in zero_metrics(text[max(s_start, z.start - 10):z.end], section, cfg):
+        for key in zero_metrics(text[max(s_start, z.start):z.end], section, cfg):
             out.append((key, z))
     out.sort(key=lambda kq: (kq[1].start, kq[0]))
     return out
@@ -224,10 +235,31 @@ def _clause_start(text: str, pos: int) -> int:
     return i
 
 
-def _skipper(ctx: Context) -> Any:
+_SOFT_BREAK = re.compile(r"(?<=[^\s。!?:;,|\t])\n(?=[^\s|\t(一二三四五六七八九十])")
+
+
+def joined_view(norm: NormText) -> NormText:
+    """Normalised text with PDF line breaks inside sentences removed (``2⏎件``, ``转下一⏎年度``).
+
+    A break is soft when the line before it is long (a wrapped line, not a heading) and
+    neither side is punctuation or a table cell; offsets still map to the original.
+    """
+    text = norm.text
+    edits = []
+    for m in _SOFT_BREAK.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if m.start() - line_start >= 18:
+            edits.append((m.start(), m.end(), ""))
+    return apply_edits(norm, edits) if edits else norm
+
+
+def _skipper(norm: NormText, ctx: Context) -> Any:
     """A predicate: is a normalised quantity inside a table line or a reader grid?"""
-    text = ctx.norm.text
-    grids = sorted((ctx.norm_pos(g.start), ctx.norm_pos(g.end)) for g in ctx.doc.grids)
+    import bisect
+
+    text = norm.text
+    grids = sorted((bisect.bisect_left(norm.starts, g.start), bisect.bisect_left(norm.starts, g.end))
+                   for g in ctx.doc.grids)
 
     def skip(q: Quantity) -> bool:
         ls = text.rfind("\n", 0, q.start) + 1
@@ -240,18 +272,14 @@ def _skipper(ctx: Context) -> Any:
     return skip
 
 
-def _section_lookup(ctx: Context) -> Any:
-    spans = []
-    for sec in ctx.report.sections:
-        span = ctx.section_span(sec.key)
-        if span is not None:
-            spans.append((span[0], span[1], sec.key))
-    spans.sort()
+def _section_lookup(norm: NormText, ctx: Context) -> Any:
+    spans = sorted((sec.start, sec.end, sec.key) for sec in ctx.report.sections)
 
     def section_of(pos: int) -> str | None:
+        orig = norm.orig(pos)
         hit = None
         for s, e, key in spans:
-            if s <= pos < e:
+            if s <= orig < e:
                 hit = key  # innermost/last wins
         return hit
 
@@ -260,7 +288,8 @@ def _section_lookup(ctx: Context) -> Any:
 
 def run(ctx: Context) -> None:
     """Fill ``ctx.report.facts`` (and ``ctx.report.entities`` unless options say entities=False)."""
-    text = ctx.norm.text
+    norm = joined_view(ctx.norm)
+    text = norm.text
     quantities: list[Quantity] | None = None
     if ctx.options.get("entities", True):
         try:
@@ -269,16 +298,16 @@ def run(ctx: Context) -> None:
             doc = get_nlp(ctx.options.get("segmenter", "rjieba"), ner=ctx.options.get("ner", True))(text)
             quantities = doc.user_data.get("nianbao_quantities")
             for ent in doc.ents:
-                s, e = ctx.norm.span(ent.start_char, ent.end_char)
+                s, e = norm.span(ent.start_char, ent.end_char)
                 ctx.report.entities.append(Entity(label=ent.label_, start=s, end=e, text=ctx.doc.text[s:e]))
         except Exception as exc:  # entity tagging must never stop the facts
             ctx.warn("entities_failed", f"entity tagging skipped: {exc}")
-    section_of = _section_lookup(ctx)
-    for key, q in extract_facts(text, quantities, section_of=section_of, skip=_skipper(ctx)):
-        s, e = ctx.norm.span(q.start, q.end)
+    section_of = _section_lookup(norm, ctx)
+    for key, q in extract_facts(text, quantities, section_of=section_of, skip=_skipper(norm, ctx)):
+        s, e = norm.span(q.start, q.end)
         sent_s = _sentence_start(text, q.start)
         sent_e_m = SENTENCE_END.search(text, q.end)
-        ts, te = ctx.norm.span(max(sent_s, q.start - 60), min(sent_e_m.start() if sent_e_m else len(text), q.end + 30))
+        ts, te = norm.span(max(sent_s, q.start - 60), min(sent_e_m.start() if sent_e_m else len(text), q.end + 30))
         ctx.report.facts.append(Fact(metric=key, value=q.value, unit=q.unit, qualifier=q.qualifier,  # type: ignore[arg-type]
                                      raw=ctx.doc.text[s:e], text=ctx.doc.text[ts:te], start=s, end=e,
                                      section=section_of(q.start)))

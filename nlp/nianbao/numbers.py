@@ -121,7 +121,7 @@ def _config() -> dict[str, Any]:
         rf"(?P<num>{num})"
         rf"(?:(?P<rsep>-|~|～|—|至|到)(?P<num2>{num}))?"
         r"(?P<m1>万|亿)?(?P<suf>余|多)?(?P<m2>万|亿)?"
-        rf"(?P<unit>{'|'.join(map(re.escape, units))})?"
+        rf"(?:(?P<gap>[ \n])(?=[^\s\d]))?(?P<unit>{'|'.join(map(re.escape, units))})?"
         rf"(?P<post>{'|'.join(map(re.escape, post_words))})?"
     )
     percent = re.compile(rf"百分之(?P<num>{num})")
@@ -143,7 +143,7 @@ def _config() -> dict[str, Any]:
 
 _NUM_BEFORE = re.compile(r"[\d.A-Za-z_/#@:\-]")
 _CN_BAD_BEFORE = set("第统唯逐之初同单划整归合专万进星周")
-CLAUSE_END = re.compile(r"[,;。!?\n:、]")
+CLAUSE_END = re.compile(r"[,;。!?\n:]")
 
 
 def _prefix_qualifier(text: str, start: int, prefixes: dict[str, str]) -> tuple[str, int] | None:
@@ -179,6 +179,8 @@ def _from_match(text: str, m: re.Match[str], cfg: dict[str, Any]) -> Quantity | 
     mult_words = (m.group("m1") or "") + (m.group("m2") or "")
     if not unit and not mult_words:
         return None
+    if m.group("gap") and (not unit or text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip() == ""):
+        return None  # a number alone on its line is a table cell, not "2\n件"
     start = m.start()
     is_cn = not num[0].isdigit()
     before = text[start - 1] if start else ""
@@ -238,6 +240,8 @@ def find_zero_statements(text: str) -> list[Quantity]:
         stop = CLAUSE_END.search(text, m.end())
         end = min(stop.start() if stop else len(text), m.start() + cfg["zero_max"])
         body = text[m.end():end]
+        if any(ch.isdigit() for ch in text[m.start():min(len(text), end + 2)]):
+            continue  # flattened table rows (没有现成信息…0000) are not statements
         if not any(obj in body or obj in m.group(0) for obj in cfg["zero_objects"]):
             continue
         out.append(Quantity(0, None, "exact", m.start(), end, text[m.start():end], m.start(), m.end(), kind="zero"))
