@@ -72,7 +72,7 @@ class NormText:
     @classmethod
     def identity(cls, text: str) -> NormText:
         n = len(text)
-        return cls(text, array("l", range(n)), array("l", range(1, n + 1)), n)
+        return cls(text, array("i", range(n)), array("i", range(1, n + 1)), n)
 
 
 Edit = tuple[int, int, str]  # replace current[start:end] with new text
@@ -85,8 +85,8 @@ def apply_edits(nt: NormText, edits: Iterable[Edit]) -> NormText:
     to the whole replaced span, so spans never cut inside an edited unit.
     """
     parts: list[str] = []
-    starts = array("l")
-    ends = array("l")
+    starts = array("i")
+    ends = array("i")
     pos = 0
     src = nt.text
     for s, e, new in edits:

@@ -44,6 +44,9 @@ def read_bytes(data: bytes, source: str, suffix: str = ".txt") -> Document:
         kind = sniff(data, suffix.lower())
     except ValueError as exc:
         raise ReadError(source, str(exc)) from None
+    if len(data) > MAX_BYTES[kind]:
+        raise ReadError(source, f"file too large ({len(data) / 2**20:.1f} MB; {kind} reports are limited to "
+                                f"{MAX_BYTES[kind] >> 20} MB)")
     if not data.strip():
         raise ReadError(source, "empty file")
     if kind == "pdf":
@@ -64,6 +67,10 @@ def read_bytes(data: bytes, source: str, suffix: str = ".txt") -> Document:
         doc = read_text(data, source, media_type="markdown" if kind == "markdown" else "text")
     doc.sha256 = hashlib.sha256(data).hexdigest()
     return doc
+
+
+# Reports are a few MB at most; far larger inputs are refused instead of exhausting memory.
+MAX_BYTES = {"pdf": 200 << 20, "docx": 100 << 20, "html": 30 << 20, "text": 30 << 20, "markdown": 30 << 20}
 
 
 def read(path: str | Path) -> Document:

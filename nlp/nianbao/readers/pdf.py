@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 
 from ..errors import ReadError
@@ -60,6 +61,9 @@ def _band_text(page, top: float, bottom: float, boxes: list[tuple[float, float, 
 
 def read_pdf(data: bytes, source: str) -> Document:
     import pdfplumber
+
+    # pdfminer logs every malformed object; a damaged file is one error line, not a log flood
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
 
     notices: list[Notice] = []
     try:
