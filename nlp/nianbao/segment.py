@@ -168,8 +168,11 @@ def _legacy_sequence(cands: list[_Candidate]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for c in cands:
         if out and c.start < out[-1].end:
-            if c.score > out[-1].score and c.start == out[-1].start:
-                out[-1] = c
+            if c.start == out[-1].start:
+                used = {o.key for o in out[:-1]}
+                # equal evidence: a key not used yet is the more specific reading (依申请公开收取的费用 → fees)
+                if c.score > out[-1].score or (c.score == out[-1].score and out[-1].key in used and c.key not in used):
+                    out[-1] = c
             continue
         out.append(c)
     return out
