@@ -39,6 +39,8 @@ class MetricRule:
     zero_unless: tuple[re.Pattern[str], ...]
     sections: frozenset[str | None] | None
     not_sections: frozenset[str | None]
+    formats: frozenset[str] | None
+    not_formats: frozenset[str]
     order: int
 
 
@@ -74,6 +76,8 @@ def config() -> Config:
             zero_unless=tuple(re.compile(p) for p in spec.get("zero_unless", [])),
             sections=frozenset(sections) if sections is not None else None,
             not_sections=frozenset(spec.get("not_sections") or []),
+            formats=frozenset(spec["formats"]) if spec.get("formats") is not None else None,
+            not_formats=frozenset(spec.get("not_formats") or []),
             order=i,
         ))
     skip = st.get("skip_before") or []
@@ -86,8 +90,12 @@ def config() -> Config:
                   bool(st.get("fallback_arabic_only", True)))
 
 
-def _allowed(rule: MetricRule, section: str | None) -> bool:
+def _allowed(rule: MetricRule, section: str | None, fmt: str | None = None) -> bool:
     if rule.sections is not None and section not in rule.sections:
+        return False
+    if fmt is not None and ((rule.formats is not None and fmt not in rule.formats) or fmt in rule.not_formats):
+        return False
+    if fmt is None and rule.formats is not None:
         return False
     return section not in rule.not_sections
 
@@ -107,7 +115,7 @@ def _best_before(rule: MetricRule, left: str) -> tuple[int, int] | None:
 
 
 def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbers_between: list[int],
-                  cfg: Config | None = None) -> str | None:
+                  cfg: Config | None = None, fmt: str | None = None) -> str | None:
     """Metric key for quantity ``q`` given its sentence context, or None (not a reported count)."""
     cfg = cfg or config()
     if cfg.skip_before is not None and cfg.skip_before.search(left):
@@ -117,7 +125,7 @@ def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbe
     best: tuple[int, int, int] | None = None
     best_key: str | None = None
     for rule in cfg.rules:
-        if q.unit not in rule.units or not _allowed(rule, section):
+        if q.unit not in rule.units or not _allowed(rule, section, fmt):
             continue
         hit = _best_before(rule, left)
         if hit is not None:
@@ -144,12 +152,12 @@ def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbe
     return None
 
 
-def zero_metrics(statement: str, section: str | None, cfg: Config | None = None) -> list[str]:
+def zero_metrics(statement: str, section: str | None, cfg: Config | None = None, fmt: str | None = None) -> list[str]:
     """Metrics a zero statement (未收到…申请, 没有…复议和…诉讼) speaks about."""
     cfg = cfg or config()
     keys = []
     for rule in cfg.rules:
-        if not rule.zero or not _allowed(rule, section):
+        if not rule.zero or not _allowed(rule, section, fmt):
             continue
         if any(rx.search(statement) for rx in rule.zero) and not any(rx.search(statement) for rx in rule.zero_unless):
             keys.append(rule.key)
@@ -161,11 +169,11 @@ def _split_subjects(text: str) -> list[str]:
 
 
 def extract_facts(text: str, quantities: list[Quantity] | None = None,
-                  section_of: Any = None, skip: Any = None) -> list[tuple[str, Quantity]]:
+                  section_of: Any = None, skip: Any = None, fmt: str | None = None) -> list[tuple[str, Quantity]]:
     """(metric, quantity) pairs for normalised ``text``.
 
     ``section_of(pos)`` gives the section key at a normalised position; ``skip(q)`` says
-    whether a quantity lies in a table region.
+    whether a quantity lies in a table region; ``fmt`` is the report's format id.
     """
     cfg = config()
     qs = quantities if quantities is not None else find_quantities(text)
@@ -175,7 +183,7 @@ def extract_facts(text: str, quantities: list[Quantity] | None = None,
     zeros = [z for z in qs if z.kind == "zero" and not any(z.start <= n.start < z.end for n in nums)]
     starts = sorted(q.start for q in nums)
     out: list[tuple[str, Quantity]] = []
-    enumerated = _enumerations(text, nums, section_of, cfg)
+    enumerated = _enumerations(text, nums, section_of, cfg, fmt)
     for q in nums:
         section = section_of(q.start) if section_of else None
         if id(q) in enumerated:
@@ -187,13 +195,13 @@ def extract_facts(text: str, quantities: list[Quantity] | None = None,
             right = text[q.end:c_end.start() if c_end else len(text)]
             lo = bisect_right(starts, q.start - len(left) - 1)
             between = [p - (q.start - len(left)) for p in starts[lo:] if p < q.start]
-            key = assign_metric(left, right, q, section, between, cfg)
+            key = assign_metric(left, right, q, section, between, cfg, fmt)
         if key:
             out.append((key, q))
     for z in zeros:
         section = section_of(z.start) if section_of else None
         s_start = _sentence_start(text, z.start)
-        for key in zero_metrics(text[max(s_start, z.start):z.end], section, cfg):
+        for key in zero_metrics(text[max(s_start, z.start):z.end], section, cfg, fmt):
             out.append((key, z))
     out.sort(key=lambda kq: (kq[1].start, kq[0]))
     return out
@@ -206,7 +214,7 @@ def _sentence_start(text: str, pos: int) -> int:
     return i
 
 
-def _enumerations(text: str, nums: list[Quantity], section_of: Any, cfg: Config) -> dict[int, str]:
+def _enumerations(text: str, nums: list[Quantity], section_of: Any, cfg: Config, fmt: str | None) -> dict[int, str]:
     """Metrics for numbers listed after 分别: subject i of the list goes with number i."""
     out: dict[int, str] = {}
     for m in re.finditer("分别", text):
@@ -222,7 +230,7 @@ def _enumerations(text: str, nums: list[Quantity], section_of: Any, cfg: Config)
         verb = text[m.end():listed[0].start]
         for subj, q in zip(subjects, listed, strict=False):
             section = section_of(q.start) if section_of else None
-            key = assign_metric(subj + verb, "", q, section, [], cfg)
+            key = assign_metric(subj + verb, "", q, section, [], cfg, fmt)
             if key:
                 out[id(q)] = key
     return out
@@ -303,7 +311,9 @@ def run(ctx: Context) -> None:
         except Exception as exc:  # entity tagging must never stop the facts
             ctx.warn("entities_failed", f"entity tagging skipped: {exc}")
     section_of = _section_lookup(norm, ctx)
-    for key, q in extract_facts(text, quantities, section_of=section_of, skip=_skipper(norm, ctx)):
+    facts = extract_facts(text, quantities, section_of=section_of, skip=_skipper(norm, ctx),
+                          fmt=ctx.report.format_id if ctx.report.format_id != "gov_unknown" else None)
+    for key, q in facts:
         s, e = norm.span(q.start, q.end)
         sent_s = _sentence_start(text, q.start)
         sent_e_m = SENTENCE_END.search(text, q.end)
