@@ -90,6 +90,67 @@ def view(
     _err(f"nianbao: wrote {output}")
 
 
+def _module(name: str):  # type: ignore[no-untyped-def]
+    import importlib
+
+    try:
+        return importlib.import_module(f"nianbao.{name}")
+    except ModuleNotFoundError as exc:
+        _err(f"nianbao: error: {name}: this component is not installed ({exc.name})")
+        raise typer.Exit(2) from None
+
+
+_TRAINING = Path("training_data")
+
+
+@evaluate_app.command("facts")
+def evaluate_facts(
+    data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",
+    split: Annotated[str, typer.Option(help="dev | train | all")] = "dev",
+) -> None:
+    """Per-metric precision/recall/F1 of prose facts against annotations."""
+    mod = _module("evaluate_facts")
+    result = mod.evaluate(data, split=split)
+    sys.stdout.write(mod.format_table(result) + "\n")
+
+
+@evaluate_app.command("themes")
+def evaluate_themes(
+    data: Annotated[list[Path] | None, typer.Option(help="Paragraph annotation files (JSONL).")] = None,
+    k: Annotated[int, typer.Option(help="Folds of cross-validation.")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """k-fold cross-validated per-label P/R/F1 and role confusion of the themes classifier."""
+    mod = _module("themes_eval")
+    train_mod = _module("themes_train")
+    files = data or train_mod.default_data()
+    sys.stdout.write(mod.format_report(mod.evaluate(files, k=k, seed=seed)) + "\n")
+
+
+@train_app.command("themes")
+def train_themes(
+    data: Annotated[list[Path] | None, typer.Option(help="Paragraph annotation files (JSONL).")] = None,
+    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/themes"),
+    seed: Annotated[int, typer.Option(help="Random seed (training is deterministic).")] = 0,
+) -> None:
+    """Train the paragraph role/theme classifier; use it with `extract --model OUT`."""
+    mod = _module("themes_train")
+    mod.train(data or mod.default_data(), out, seed=seed)
+    _err(f"nianbao: wrote {out}")
+
+
+@train_app.command("ner")
+def train_ner(
+    data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",
+    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/ner"),
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Train the trainable entity component from annotations."""
+    mod = _module("train_ner")
+    mod.train(data, out, seed=seed)
+    _err(f"nianbao: wrote {out}")
+
+
 def main() -> None:
     try:
         app()
