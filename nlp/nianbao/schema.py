@@ -176,3 +176,12 @@ class Report(_Model):
         from .frames import to_frames
 
         return to_frames([self])
+
+    def to_spacy(self, text: str | None = None) -> Any:
+        """This report as a spaCy ``Doc`` over ``text`` (default: the re-read source), for displaCy.
+
+        ``doc.ents`` = entities, ``doc.spans["facts"]`` by metric, ``doc.spans["paragraphs"]`` by role.
+        """
+        from .spacy_doc import to_spacy
+
+        return to_spacy(self, text)
