@@ -22,7 +22,7 @@ from .context import Context
 from .normalise import NormText, apply_edits
 from .numbers import Quantity, find_quantities
 from .resources import load_yaml
-from .schema import Entity, Fact
+from .schema import Entity, Fact, Grid
 
 SENTENCE_END = re.compile(r"[。!?\n]")
 CLAUSE_END = re.compile(r"[。!?\n,;:]")
@@ -261,13 +261,19 @@ def joined_view(norm: NormText) -> NormText:
     return apply_edits(norm, edits) if edits else norm
 
 
+def _is_table(grid: Grid) -> bool:
+    """A grid with at least two rows of two distinct cells; PDF text frames (one merged cell per row) are prose."""
+    multi = sum(1 for row in grid.rows if len({c.text.strip() for c in row if c.text.strip()}) >= 2)
+    return multi >= 2
+
+
 def _skipper(norm: NormText, ctx: Context) -> Any:
     """A predicate: is a normalised quantity inside a table line or a reader grid?"""
     import bisect
 
     text = norm.text
     grids = sorted((bisect.bisect_left(norm.starts, g.start), bisect.bisect_left(norm.starts, g.end))
-                   for g in ctx.doc.grids)
+                   for g in ctx.doc.grids if _is_table(g))
 
     def skip(q: Quantity) -> bool:
         ls = text.rfind("\n", 0, q.start) + 1

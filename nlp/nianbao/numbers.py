@@ -12,7 +12,7 @@ normalised text and map back with ``NormText.span``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -169,6 +169,8 @@ def find_quantities(text: str, zero: bool = True) -> list[Quantity]:
             out.append(Quantity(v, "%", "exact", m.start(), m.end(), text_n[m.start():m.end()], m.start(), m.end()))
     if zero:
         out.extend(find_zero_statements(text_n))
+    if text_n is not text:  # full-width digits were folded 1:1: raw comes from the text as given
+        out = [replace(q, raw=text[q.start:q.end]) for q in out]
     out.sort(key=lambda q: (q.start, -q.end))
     return out
 
