@@ -1,0 +1,348 @@
+"""Rows by label, values by position: one parser for every table layout.
+
+The token stream is cut into observed rows (adjacent labels + the values after them). Each
+observed row gets the catalogue rows its labels match; a dynamic programme then picks, for
+the whole table, the assignment that respects the printed row order (so a mis-expanded merged
+label or a header "总计" cannot steal a row). Value groups without a label (garbled
+markdown) may fill gaps in that order. Values are fitted to the row's known cell count:
+surplus blank placeholders are trimmed, run-together digits are split (runtogether.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..schema import Cell
+from .identities import Identity
+from .runtogether import Piece, identity_hits, number, prior_penalty, splits
+from .spec import RowSpec, TableSpec
+from .tokens import Tok
+
+MAX_VIABLE = 12
+MAX_COMBOS = 4096
+
+
+@dataclass
+class Obs:
+    labels: list[Tok] = field(default_factory=list)
+    values: list[Tok] = field(default_factory=list)
+    cands: set[int] = field(default_factory=set)
+
+    @property
+    def numeric(self) -> bool:
+        return any(t.is_value for t in self.values)
+
+    @property
+    def label_text(self) -> str | None:
+        return "/".join(t.text for t in self.labels) or None
+
+
+@dataclass
+class Fit:
+    viable: list[list[Piece]]
+    status: str  # ok | ambiguous | unparsable
+    split: bool = False
+
+
+def _leading_zero(t: Tok) -> bool:
+    body = t.text.lstrip("+-").partition(".")[0].rstrip("元万亿件个项条")
+    return len(body) > 1 and body[0] == "0"
+
+
+def fit(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...], int], ...] = (),
+        cols: tuple[str, ...] = (), priors: tuple[tuple[object, ...], ...] = ()) -> Fit:
+    """Read the value tokens after a row label as exactly ``width`` cells."""
+    vals = [t for t in values if t.kind in ("num", "dash", "blank")]
+    if not any(t.is_value for t in vals):
+        pos = vals[0].start if vals else 0
+        pieces = [Piece("blank", "", t.start, t.end) for t in vals[:width]]
+        pieces += [Piece("blank", "", pos, pos)] * (width - len(pieces))
+        return Fit([pieces], "ok")
+    if len(vals) >= width and not any(t.kind == "num" and _leading_zero(t) for t in vals):
+        extra = len(vals) - width
+        windows = []
+        for a in range(extra, -1, -1):  # prefer trimming leading placeholders (TSV indent)
+            b = extra - a
+            if all(t.kind == "blank" for t in vals[:a]) and all(t.kind == "blank" for t in vals[len(vals) - b:]):
+                windows.append([Piece(t.kind, t.text, t.start, t.end) for t in vals[a:len(vals) - b]])
+        if windows:
+            hits = [identity_hits(w, identity) for w in windows]
+            best = max(hits)
+            top = [w for w, h in zip(windows, hits, strict=False) if h == best]
+            distinct = {tuple(p.raw for p in w) for w in top}
+            return Fit(top, "ok" if len(distinct) == 1 else "ambiguous")
+        if identity:  # a stray number before/after the row: keep a window that balances
+            wins = [[Piece(t.kind, t.text, t.start, t.end) for t in vals[a:a + width]] for a in range(extra + 1)]
+            good = [w for w in wins if identity_hits(w, identity) == len(identity)]
+            if good:
+                return Fit(good, "ambiguous")
+        return Fit([], "unparsable")
+    vecs = splits(vals, width)
+    if not vecs:
+        return Fit([], "unparsable")
+    scored = sorted(((-identity_hits(v, identity), prior_penalty(v, cols, priors), i) for i, v in enumerate(vecs)))
+    best = scored[0][0]
+    viable = [vecs[i] for h, _p, i in scored if h == best][:MAX_VIABLE]
+    distinct = {tuple(p.raw for p in v) for v in viable}
+    return Fit(viable, "ok" if len(distinct) == 1 else "ambiguous", split=True)
+
+
+def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
+    """Cut the stream into observed rows and match their labels against ``rows``."""
+    parents = {r.parent for r in rows if r.parent}
+    obs: list[Obs] = []
+    cur: Obs | None = None
+    value_lines = _value_only_lines(toks)
+    prev_line = None
+    for t in toks:
+        new_line = t.line != prev_line
+        prev_line = t.line
+        if new_line and t.line in value_lines and cur is not None and cur.numeric:
+            obs.append(cur)  # a line of values only, after a complete row: a row whose label was lost
+            cur = None
+        if t.kind == "label":
+            if cur is not None and (cur.numeric or (cur.values and any(rows[k].key not in parents for k in cur.cands))):
+                obs.append(cur)
+                cur = None
+            if cur is None:
+                cur = Obs()
+            cur.labels.append(t)
+            cur.values = []
+            cur.cands |= {k for k, r in enumerate(rows) if r.pattern.search(t.text)}
+        else:
+            if cur is None:
+                cur = Obs()
+            cur.values.append(t)
+    if cur is not None:
+        obs.append(cur)
+    for o in obs:  # a group header matched together with its child is only the header
+        child_parents = {rows[k].parent for k in o.cands if rows[k].parent}
+        o.cands = {k for k in o.cands if rows[k].key not in child_parents}
+    return [o for o in obs if o.cands or o.numeric]
+
+
+def _value_only_lines(toks: list[Tok]) -> set[int]:
+    """Lines holding several cells and no label (a markdown/grid row whose label went elsewhere)."""
+    count: dict[int, int] = {}
+    labelled: set[int] = set()
+    numeric: set[int] = set()
+    for t in toks:
+        count[t.line] = count.get(t.line, 0) + 1
+        if t.kind == "label":
+            labelled.add(t.line)
+        elif t.is_value:
+            numeric.add(t.line)
+    return {ln for ln, n in count.items() if n >= 2 and ln not in labelled and ln in numeric}
+
+
+def assign(obs: list[Obs], nrows: int, score, leaves: list[int] | None = None  # type: ignore[no-untyped-def]
+           ) -> dict[int, int]:
+    """Best order-preserving assignment observed row → catalogue row (longest-path DP).
+
+    Observed rows without a label may take any of ``leaves`` (rows that are not group headers).
+    """
+    leaves = list(range(nrows)) if leaves is None else leaves
+    neg = float("-inf")
+    best = [0.0] + [neg] * nrows  # best[k+1]: best score with last assigned catalogue row k
+    back: list[dict[int, int]] = []
+    for i, o in enumerate(obs):
+        new = list(best)
+        choice: dict[int, int] = {}
+        prefix_best = [0.0] * (nrows + 1)
+        prefix_arg = [0] * (nrows + 1)
+        run, arg = neg, 0
+        for k in range(nrows + 1):
+            if best[k] > run:
+                run, arg = best[k], k
+            prefix_best[k], prefix_arg[k] = run, arg
+        cands = o.cands if o.cands else leaves
+        for k in cands:
+            s = score(i, k)
+            if s is None:
+                continue
+            total = prefix_best[k] + s
+            if total > new[k + 1]:
+                new[k + 1] = total
+                choice[k + 1] = prefix_arg[k]
+        back.append(choice)
+        best = new
+    state = max(range(nrows + 1), key=lambda k: (best[k], -k))
+    out: dict[int, int] = {}
+    for i in range(len(obs) - 1, -1, -1):
+        if state in back[i] and state > 0:
+            prev = back[i][state]
+            out[i] = state - 1
+            state = prev
+        if state == 0:
+            break
+    return out
+
+
+def assign_by_label(obs: list[Obs], nrows: int, score) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    """Each catalogue row takes its best-scoring labelled observation (printed order is free)."""
+    best: dict[int, tuple[float, int]] = {}
+    for i, o in enumerate(obs):
+        for k in o.cands:
+            s = score(i, k)
+            if s is not None and (k not in best or s > best[k][0]):
+                best[k] = (s, i)
+    out: dict[int, int] = {}
+    for k, (_s, i) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        if i not in out:
+            out[i] = k
+    return out
+
+
+@dataclass
+class RowRead:
+    row: RowSpec | None
+    obs: Obs
+    fit: Fit
+    wildcard: bool = False
+
+
+def read_rows(spec: TableSpec, fmt: str, toks: list[Tok]) -> list[RowRead]:
+    rows = spec.rows_for(fmt)
+    obs = observe(toks, rows)
+    fits: dict[tuple[int, int], Fit] = {}
+
+    def get_fit(i: int, k: int) -> Fit:
+        if (i, k) not in fits:
+            row = rows[k]
+            cols = spec.cols(row, fmt)
+            fits[(i, k)] = fit(obs[i].values, len(cols), spec.identity(row, fmt), cols, row.priors.get(fmt, ()))
+        return fits[(i, k)]
+
+    def score(i: int, k: int) -> float | None:
+        o = obs[i]
+        if not o.cands:
+            return 1.0 if get_fit(i, k).status != "unparsable" else None
+        base = 3.0 if o.numeric else (1.0 if o.values else 0.1)
+        return base - (2.5 if o.numeric and get_fit(i, k).status == "unparsable" else 0.0)
+
+    parents = {r.parent for r in rows if r.parent}
+    if spec.ordered:
+        chosen = assign(obs, len(rows), score, [k for k, r in enumerate(rows) if r.key not in parents])
+    else:
+        chosen = assign_by_label(obs, len(rows), score)
+    out = [RowRead(rows[k], obs[i], get_fit(i, k), wildcard=not obs[i].cands) for i, k in sorted(chosen.items())]
+    _gap_status(out, rows)
+    return out
+
+
+def _gap_status(reads: list[RowRead], rows: list[RowSpec]) -> None:
+    """A value group placed by order alone is sure only if it exactly fills its gap."""
+    index = {r.key: i for i, r in enumerate(rows)}
+    labelled = [index[r.row.key] for r in reads if not r.wildcard]
+    for r in reads:
+        if not r.wildcard:
+            continue
+        k = index[r.row.key]
+        lo = max((x for x in labelled if x < k), default=-1)
+        hi = min((x for x in labelled if x > k), default=len(rows))
+        n_wild = sum(1 for o in reads if o.wildcard and lo < index[o.row.key] < hi)
+        if n_wild != hi - lo - 1 and r.fit.status == "ok":
+            r.fit = Fit(r.fit.viable, "ambiguous", r.fit.split)
+
+
+def resolve_jointly(reads: list[RowRead], spec: TableSpec, fmt: str, identities: list[Identity]) -> None:
+    """Choose among ambiguous splits the combination that satisfies most table identities."""
+    amb = [r for r in reads if r.fit.status == "ambiguous" and len(r.fit.viable) > 1]
+    if not amb or not identities:
+        return
+    fixed: dict[str, float] = {}
+    for r in reads:
+        if r.fit.viable and r not in amb:
+            for c, p in zip(spec.cols(r.row, fmt), r.fit.viable[0], strict=False):
+                fixed[spec.key(r.row, c)] = p.number or 0.0
+    options = [r.fit.viable for r in amb]
+    if _product(len(o) for o in options) > MAX_COMBOS:
+        options = [o[:3] for o in options]
+        if _product(len(o) for o in options) > MAX_COMBOS:
+            return
+    relevant = [i for i in identities if any(k in fixed or _in_amb(k, amb, spec) for k in (*i.left, *i.right))]
+
+    def score(combo: tuple[list[Piece], ...]) -> int:
+        vals = dict(fixed)
+        for r, vec in zip(amb, combo, strict=False):
+            for c, p in zip(spec.cols(r.row, fmt), vec, strict=False):
+                vals[spec.key(r.row, c)] = p.number or 0.0
+        return sum(1 for i in relevant if abs(sum(vals.get(k, 0.0) for k in i.left)
+                                               - sum(vals.get(k, 0.0) for k in i.right)) < 1e-6)
+
+    scores = {combo_idx: score(tuple(o[j] for o, j in zip(options, combo_idx, strict=False)))
+              for combo_idx in itertools.product(*(range(len(o)) for o in options))}
+    top = max(scores.values())
+    best = [c for c, s in scores.items() if s == top]
+    for n, r in enumerate(amb):
+        keep = sorted({c[n] for c in best})
+        viable = [options[n][j] for j in keep]
+        distinct = {tuple(p.raw for p in v) for v in viable}
+        r.fit = Fit(viable, "ok" if len(distinct) == 1 else "ambiguous", r.fit.split)
+
+
+def _in_amb(key: str, amb: list[RowRead], spec: TableSpec) -> bool:
+    return any(key.startswith(f"{spec.name}.{r.row.key}.") for r in amb)
+
+
+def _product(xs) -> int:  # type: ignore[no-untyped-def]
+    out = 1
+    for x in xs:
+        out *= x
+    return out
+
+
+def make_cell(piece: Piece, col: str, spec: TableSpec, label: str | None) -> Cell:
+    """A canonical cell from one fitted piece: blank, dash and 0 stay distinct."""
+    if piece.kind == "blank":
+        return Cell(value=None, raw="", status="blank", start=piece.start, end=piece.end, raw_label=label)
+    if piece.kind == "dash":
+        return Cell(value=None, raw=piece.raw, status="blank", start=piece.start, end=piece.end, raw_label=label)
+    raw = piece.raw
+    body = raw.rstrip("元万亿件个项条")
+    raw_unit = raw[len(body):] or None
+    val = number(raw)
+    if val is None:
+        return Cell(value=None, raw=raw, status="unparsable", start=piece.start, end=piece.end, raw_label=label)
+    target = spec.units.get(col)
+    factor = {"元": 1, "万元": 10000, "亿元": 100000000}
+    converted = bool(target and raw_unit in factor and target in factor and raw_unit != target)
+    if converted:
+        val = round(val * factor[raw_unit or "元"] / factor[target or "元"], 6)
+    value: int | float = int(val) if val == int(val) and ("." not in body or converted) else val
+    return Cell(value=value, raw=raw, unit=target or raw_unit, status="ok", start=piece.start, end=piece.end,
+                raw_label=label)
+
+
+def cells_for(read: RowRead, spec: TableSpec, fmt: str, cols: tuple[str, ...] | None = None,
+              keyfn: Callable[[str], str] | None = None) -> dict[str, Cell]:
+    """Cells of one read row (``cols``/``keyfn`` serve label-less rows such as Table 4)."""
+    cols = cols if cols is not None else spec.cols(read.row, fmt)
+    key = keyfn if keyfn is not None else (lambda c: spec.key(read.row, c))
+    label = read.obs.label_text
+    out: dict[str, Cell] = {}
+    if not read.fit.viable:
+        vals = [t for t in read.obs.values if t.is_value]
+        raw = " ".join(t.text for t in vals) or None
+        s = vals[0].start if vals else None
+        e = vals[-1].end if vals else None
+        for c in cols:
+            out[key(c)] = Cell(value=None, raw=raw, status="unparsable", start=s, end=e, raw_label=label)
+        return out
+    first = read.fit.viable[0]
+    for j, c in enumerate(cols):
+        cell = make_cell(first[j], c, spec, label)
+        alts = []
+        for vec in read.fit.viable:
+            v = vec[j].number
+            if vec[j].kind == "num" and v is not None and v not in alts:
+                alts.append(int(v) if v == int(v) and "." not in vec[j].raw else v)
+        if read.fit.status == "ambiguous" and len({vec[j].raw for vec in read.fit.viable}) > 1:
+            cell.status = "ambiguous"
+            cell.candidates = alts
+        elif read.fit.status == "ambiguous" and read.wildcard:
+            cell.status = "ambiguous"
+        out[key(c)] = cell
+    return out

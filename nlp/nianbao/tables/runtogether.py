@@ -1,0 +1,145 @@
+"""Cells whose separators were lost ("规范性文件7777166" = 77 | 77 | 166).
+
+A run of digits is split into the known number of cells of its row; the identities of the
+table (row totals, group totals) filter the splits, and soft priors from the catalogue only
+rank what is left. When several splits remain, all are kept as candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .tokens import Tok
+
+MAX_SPLITS = 20000
+MAX_PART_DIGITS = 13
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One cell of a candidate row: raw text plus its offsets in ``Document.text``."""
+
+    kind: str  # num | blank | dash
+    raw: str
+    start: int
+    end: int
+
+    @property
+    def number(self) -> float | None:
+        if self.kind != "num":
+            return None
+        return number(self.raw)
+
+
+def number(raw: str) -> float | None:
+    digits = raw.rstrip("元万亿件个项条").strip()
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+def _compositions(s: str, k: int) -> Iterator[list[str]]:
+    """Ways to cut digit string ``s`` into ``k`` numbers without leading zeros."""
+    if k == 1:
+        if (len(s) == 1 or s[0] != "0") and len(s) <= MAX_PART_DIGITS:
+            yield [s]
+        return
+    first_max = 1 if s[0] == "0" else min(MAX_PART_DIGITS, len(s) - k + 1)
+    for i in range(1, first_max + 1):
+        for rest in _compositions(s[i:], k - 1):
+            yield [s[:i], *rest]
+
+
+def _token_splits(tok: Tok, k: int) -> Iterator[list[Piece]]:
+    """Splits of one numeric token into ``k`` pieces (decimals and units stay on the last piece)."""
+    raw = tok.text
+    body = raw.rstrip("元万亿件个项条")
+    unit = raw[len(body):]
+    sign = ""
+    if body[:1] in "+-":
+        sign, body = body[0], body[1:]
+    intpart, dot, frac = body.partition(".")
+    exact = tok.end - tok.start == len(raw)
+    if not intpart:
+        return
+    for parts in _compositions(intpart, k):
+        pieces = []
+        offs = 0
+        for i, p in enumerate(parts):
+            text = (sign if i == 0 else "") + p + ((dot + frac + unit) if i == k - 1 else "")
+            if exact:
+                pieces.append(Piece("num", text, tok.start + offs, tok.start + offs + len(text)))
+            else:
+                pieces.append(Piece("num", text, tok.start, tok.end))
+            offs += len(text)
+        yield pieces
+
+
+def splits(values: list[Tok], width: int) -> list[list[Piece]]:
+    """All ways to read ``values`` as exactly ``width`` cells (numbers may hold several cells)."""
+    out: list[list[Piece]] = []
+    n = len(values)
+    cap = [len(t.text.lstrip("+-").partition(".")[0].rstrip("元万亿件个项条")) if t.kind == "num" else 1
+           for t in values]
+    suffix = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + cap[i]
+
+    def rec(i: int, left: int, acc: list[Piece]) -> None:
+        if len(out) >= MAX_SPLITS:
+            return
+        if i == n:
+            if left == 0:
+                out.append(list(acc))
+            return
+        if left < n - i or left > suffix[i]:
+            return
+        tok = values[i]
+        if tok.kind != "num":
+            acc.append(Piece(tok.kind, tok.text, tok.start, tok.end))
+            rec(i + 1, left - 1, acc)
+            acc.pop()
+            return
+        for k in range(1, min(cap[i], left - (n - i - 1)) + 1):
+            for pieces in _token_splits(tok, k):
+                acc.extend(pieces)
+                rec(i + 1, left - k, acc)
+                del acc[len(acc) - k:]
+
+    rec(0, width, [])
+    return out
+
+
+def identity_hits(vec: list[Piece], identity: tuple[tuple[tuple[int, ...], int], ...]) -> int:
+    """How many identities hold (blanks count as 0 here; only for ranking)."""
+    nums = [p.number or 0.0 for p in vec]
+    return sum(1 for parts, total in identity if abs(sum(nums[i] for i in parts) - nums[total]) < 1e-6)
+
+
+def prior_penalty(vec: list[Piece], cols: tuple[str, ...], priors: tuple[tuple[Any, ...], ...]) -> float:
+    """Soft preferences (catalogue ``priors``) plus a mild preference for similar cell lengths."""
+    val = {c: (p.number if p.number is not None else 0.0) for c, p in zip(cols, vec, strict=False)}
+    pen = 0.0
+    for prior in priors:
+        kind, *args = prior
+        try:
+            if kind == "equal":
+                pen += 2.0 * (val[args[0]] != val[args[1]])
+            elif kind == "ge":
+                pen += 3.0 * (abs(val[args[0]]) < abs(val[args[1]]))
+            elif kind == "small":
+                pen += len(str(int(abs(val[args[0]]))))
+            elif kind == "log_ratio":
+                num, den, centre = val[args[0]], val[args[1]], float(args[2])
+                pen += 2.0 * abs(math.log10(num / den) - centre) if num > 0 and den > 0 else 6.0
+        except KeyError:
+            continue
+    lengths = [len(p.raw.lstrip("+-").partition(".")[0].rstrip("元万亿件个项条")) for p in vec if p.kind == "num"]
+    if lengths:
+        mean = sum(lengths) / len(lengths)
+        pen += 0.3 * sum((x - mean) ** 2 for x in lengths) / len(lengths)
+    return pen

@@ -1,0 +1,245 @@
+"""Turn any table layout into one stream of label / number / blank tokens.
+
+Every layout (one cell per line with ``|`` placeholders, pipe rows, TSV with leading empty
+cells, markdown rows, crawler text with cells run together, HTML/PDF/DOCX grids) ends up as
+the same kind of stream, so one row parser serves them all. Tokens carry offsets into
+``Document.text`` so that every value can be cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..context import Context
+from ..normalise import CJK
+from ..resources import load_yaml
+from ..schema import Grid
+
+_NUM = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_PURE_PIPES = re.compile(r"^\s*\|+\s*$")
+_CJK_CH = re.compile(f"[{CJK}(\"“]")
+
+
+@dataclass
+class Tok:
+    """One cell-level unit of a table.
+
+    kind: ``label`` (text), ``num`` (a number, possibly several run-together cells),
+    ``blank`` (an empty cell) or ``dash`` (``/``, ``—``: printed but not a number).
+    """
+
+    kind: str
+    text: str
+    start: int
+    end: int
+    line: int
+
+    @property
+    def is_value(self) -> bool:
+        return self.kind in ("num", "dash")
+
+
+@lru_cache(maxsize=1)
+def _conf() -> tuple[str, frozenset[str], tuple[str, ...]]:
+    data = load_yaml("tables.yaml")
+    units = tuple(sorted(data["value_units"], key=len, reverse=True))
+    return data["counters"], frozenset(data["dashes"]), units
+
+
+def split_cell(ctx: Context | None, text: str, base: int, line: int, free: bool, orig: tuple[int, int] | None = None
+               ) -> list[Tok]:
+    """Tokens of one cell whose normalised text starts at normalised position ``base``.
+
+    ``free`` cells (crawler text without separators) may hold numbers anywhere; delimited
+    cells only split numbers off their end ("行政许可 97"), so a header such as
+    "本年收费金额(单位:万元,保留4位小数)" stays one label. A number followed by ``.``/``、``
+    and a CJK character ends in an enumerator ("00000002.其他法律…" = values + "2.").
+    """
+    counters, dashes, units = _conf()
+
+    def span(s: int, e: int) -> tuple[int, int]:
+        if orig is not None:
+            return orig
+        if ctx is None:
+            return base + s, base + e
+        return ctx.norm.span(base + s, base + e)
+
+    stripped = text.strip()
+    if not stripped:
+        s, e = span(0, 0) if orig is None else orig
+        return [Tok("blank", "", s, s if orig is None else e, line)]
+    if stripped in dashes:
+        off = text.index(stripped)
+        return [Tok("dash", stripped, *span(off, off + len(stripped)), line)]
+    pieces: list[tuple[str, int, int]] = []  # (kind, start, end) in cell coordinates
+    n = len(text)
+    for m in _NUM.finditer(text):
+        s, e = m.start(), m.end()
+        after = text[e:e + 2]
+        before = text[s - 1] if s > 0 else ""
+        if m.group(0)[0] in "+-" and before and _CJK_CH.match(before):
+            s += 1  # "本年增/减" style hyphen glued to a label is not a sign
+        digits = text[s:e]
+        if before == "第" or (after[:1] and after[:1] in counters):
+            continue  # "第3项", "2024年", "保留4位" belong to the label
+        if after[:1] in (".", "、") and len(after) == 2 and (_CJK_CH.match(after[1]) or after[1] == "("):
+            if "." in digits:
+                continue
+            # enumerator: the last digit starts the next label, the rest (if any) are values
+            if len(digits.lstrip("+-")) > 1:
+                pieces.append(("num", s, e - 1))
+            continue
+        unit_end = e
+        for u in units:
+            if text.startswith(u, e):
+                unit_end = e + len(u)
+                break
+        if not free:
+            rest = text[unit_end:].strip()
+            if rest and not _all_numbers(rest):
+                continue  # number inside a delimited label cell
+        pieces.append(("num", s, unit_end))
+    toks: list[Tok] = []
+    pos = 0
+    for _kind, s, e in pieces:
+        if s < pos:
+            continue
+        _label(text[pos:s], pos, span, line, toks)
+        toks.append(Tok("num", text[s:e], *span(s, e), line))
+        pos = e
+    _label(text[pos:n], pos, span, line, toks)
+    return toks
+
+
+def _all_numbers(rest: str) -> bool:
+    return all(_NUM.fullmatch(p) or p in ("元", "万元") for p in re.split(r"\s+", rest.strip()) if p)
+
+
+def _label(chunk: str, off: int, span, line: int, toks: list[Tok]) -> None:  # type: ignore[no-untyped-def]
+    body = chunk.strip(" |\t")
+    if not body or not re.search(r"[^\s|:,;.()\[\]]", body):
+        return
+    lead = chunk.index(body[0])
+    text = re.sub(r"\s+", "", body)
+    s, e = span(off + lead, off + lead + len(body))
+    if toks and toks[-1].kind == "label" and toks[-1].line == line:
+        prev = toks[-1]
+        toks[-1] = Tok("label", prev.text + text, prev.start, e, line)
+    else:
+        toks.append(Tok("label", text, s, e, line))
+
+
+def _cells(line: str) -> Iterator[tuple[int, int]]:
+    """Cell spans of one normalised text line (pipes, tabs, markdown, or the whole line)."""
+    if "\t" in line:
+        pos = 0
+        for part in line.split("\t"):
+            yield pos, pos + len(part)
+            pos += len(part) + 1
+        return
+    if "|" not in line:
+        yield 0, len(line)
+        return
+    if _PURE_PIPES.match(line):
+        k = line.count("|")
+        start = line.index("|")
+        for i in range(max(1, k - 1)):
+            yield start + i, start + i
+        return
+    parts = line.split("|")
+    pos = 0
+    spans = []
+    for part in parts:
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    if line.lstrip().startswith("|"):
+        spans = spans[1:]
+    if line.rstrip().endswith("|"):
+        spans = spans[:-1]
+    yield from spans
+
+
+def text_tokens(ctx: Context, start: int, end: int, line0: int = 0) -> list[Tok]:
+    """Tokens of the normalised text ``[start, end)``, line by line."""
+    text = ctx.norm.text
+    toks: list[Tok] = []
+    pos = start
+    line_no = line0
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        line = text[pos:stop]
+        if line.strip() and not _MD_RULE.match(line) and not line.lstrip().startswith("#"):
+            delimited = "\t" in line or "|" in line
+            for s, e in _cells(line):
+                toks.extend(split_cell(ctx, line[s:e], pos + s, line_no, free=not delimited))
+        elif line.lstrip().startswith("#"):
+            toks.append(Tok("label", line.strip("# "), *ctx.norm.span(pos, stop), line_no))
+        line_no += 1
+        pos = stop + 1
+    return toks
+
+
+def grid_rows(ctx: Context, grid: Grid) -> list[tuple[int, int, list[Tok]]]:
+    """(orig start, orig end, tokens) per grid row; merged copies are dropped.
+
+    A copy of the left neighbour is a horizontal merge (one value over several grid
+    columns); a vertically merged label is a group header already seen above.
+    """
+    out: list[tuple[int, int, list[Tok]]] = []
+    for r, row in enumerate(grid.rows):
+        toks: list[Tok] = []
+        starts = [c.start for c in row if not c.spanned] or [c.start for c in row]
+        ends = [c.end for c in row if not c.spanned] or [c.end for c in row]
+        for c, cell in enumerate(row):
+            if cell.spanned:
+                left = row[c - 1] if c > 0 else None
+                if left is not None and left.start == cell.start and left.end == cell.end:
+                    continue
+                if not _NUM.fullmatch(cell.text.strip()):
+                    continue
+            ns, ne = ctx.norm_pos(cell.start), ctx.norm_pos(cell.end)
+            ntext = ctx.norm.text[ns:ne] if ne > ns else ""
+            if cell.end <= cell.start:
+                toks.append(Tok("blank", "", cell.start, cell.start, r))
+                continue
+            toks.extend(split_cell(ctx, ntext.replace("\n", ""), ns, r, free=False))
+        out.append((min(starts), max(ends), toks))
+    return out
+
+
+def stream(ctx: Context, start: int, end: int) -> list[Tok]:
+    """Tokens of the normalised span ``[start, end)``; grid rows replace their text lines."""
+    grids = [g for g in ctx.doc.grids if g.end > ctx.norm.orig(start) and g.start < ctx.norm.orig(min(end, len(ctx.norm.text)))]
+    if not grids:
+        return text_tokens(ctx, start, end)
+    rows: list[tuple[int, int, list[Tok]]] = []
+    for g in grids:
+        rows.extend(grid_rows(ctx, g))
+    rows.sort(key=lambda r: r[0])
+    toks: list[Tok] = []
+    text = ctx.norm.text
+    pos = start
+    line_no = 0
+    used: set[int] = set()
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        o_start = ctx.norm.orig(pos)
+        o_end = ctx.norm.span(pos, stop)[1] if stop > pos else o_start
+        hit = next((i for i, (rs, re_, _) in enumerate(rows) if rs <= o_start < max(re_, rs + 1) or
+                    (o_start <= rs < o_end)), None)
+        if hit is not None:
+            if hit not in used:
+                used.add(hit)
+                for t in rows[hit][2]:
+                    toks.append(Tok(t.kind, t.text, t.start, t.end, line_no))
+        else:
+            toks.extend(text_tokens(ctx, pos, stop, line_no))
+        line_no += 1
+        pos = stop + 1
+    return toks
