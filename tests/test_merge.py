@@ -227,3 +227,13 @@ def test_clause() -> None:
     t = "共收到申请42件,其中自然人申请30件;办结40件。"
     s = t.index("30件")
     assert merge.clause(t, s, s + 3) == "其中自然人申请30件"
+
+
+def test_negative_context_covers_the_whole_enumeration() -> None:
+    text = "全年共解读常务会议14次、规范性文件31件。发布规范性文件2篇、政策文件3篇。"
+    facts = [("narrative.proactive.policy_docs", 31, "31件", "exact"), ("narrative.proactive.policy_docs", 2, "2篇", "exact"),
+             ("narrative.proactive.policy_docs", 3, "3篇", "exact")]
+    r = _run(_report(text, {"table2.normative_docs.issued": 2}, facts), text)
+    m = r.merged["narrative.proactive.normative_docs_issued"]
+    assert not m.conflict and m.evidence[0] == (text.index("2篇"), text.index("2篇") + 2)
+    assert len([e for e in m.evidence if e[0] < len(text) and text[e[0]:e[1]] in ("31件", "2篇", "3篇")]) == 1

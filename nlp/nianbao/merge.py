@@ -28,7 +28,8 @@ from .schema import Cell, Check, Fact, Merged, Number, Report
 
 _VALUED = ("ok", "assumed_zero")
 _UNUSABLE = ("unparsable", "ambiguous")
-_CLAUSE_END = re.compile(r"[。;,、!?\n]")
+_CLAUSE_END = re.compile(r"[。;,、!?\n]")  # narrow clause: one item of an enumeration
+_SENTENCE_PART_END = re.compile(r"[。;,!?\n]")  # wide clause: the whole enumeration with its verb
 _LOWER_BOUND = re.compile(r"[余餘多]")
 
 
@@ -51,6 +52,7 @@ class Rule:
     match_any: bool = False
     context: re.Pattern[str] | None = None
     not_context: re.Pattern[str] | None = None
+    not_context_wide: re.Pattern[str] | None = None
     sections: frozenset[str] | None = None
 
     def rule_text(self) -> str:
@@ -92,8 +94,9 @@ def parse_settings(data: dict[str, Any]) -> Settings:
             raise ValueError(f"merge.yaml: {metric}: match must be 'first' or 'any'")
         ctx_re = re.compile(spec["context"]) if spec.get("context") else None
         not_re = re.compile(spec["not_context"]) if spec.get("not_context") else None
+        not_wide = re.compile(spec["not_context_wide"]) if spec.get("not_context_wide") else None
         sections = frozenset(spec["sections"]) if spec.get("sections") else None
-        out.rules.append(Rule(metric, facts, table, match == "any", ctx_re, not_re, sections))
+        out.rules.append(Rule(metric, facts, table, match == "any", ctx_re, not_re, not_wide, sections))
     return out
 
 
@@ -139,12 +142,16 @@ def _tidy(v: float) -> Number:
 # --- prose side -------------------------------------------------------------------------
 
 
-def clause(text: str, start: int, end: int, reach: int = 60) -> str:
-    """The clause around [start, end): back to the previous and on to the next 。;,、 or line break."""
+def clause(text: str, start: int, end: int, reach: int = 60, wide: bool = False) -> str:
+    """The clause around [start, end): back to the previous and on to the next 。;,、 or line break.
+
+    ``wide`` does not stop at 、, so an enumeration keeps its verb ("解读A 14次、B 31件").
+    """
+    ends = _SENTENCE_PART_END if wide else _CLAUSE_END
     left = text[max(0, start - reach):start]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(left)), default=0)
+    cut = max((m.end() for m in ends.finditer(left)), default=0)
     right = text[end:end + reach]
-    m = _CLAUSE_END.search(right)
+    m = ends.search(right)
     return left[cut:] + text[start:end] + (right[:m.start()] if m else right)
 
 
@@ -205,15 +212,18 @@ def merge_report(report: Report, norm_text: str | None = None, norm_pos: Any = N
 def _accept(rule: Rule, f: Fact, norm_text: str | None, norm_pos: Any) -> bool:
     if rule.sections is not None and f.section not in rule.sections:
         return False
-    if rule.context is None and rule.not_context is None:
+    if rule.context is None and rule.not_context is None and rule.not_context_wide is None:
         return True
     if norm_text is not None and norm_pos is not None:
-        around = clause(norm_text, norm_pos(f.start), norm_pos(f.end))
+        s, e = norm_pos(f.start), norm_pos(f.end)
+        narrow, wide = clause(norm_text, s, e), clause(norm_text, s, e, wide=True)
     else:
-        around = f.text or f.raw
-    if rule.context is not None and not rule.context.search(around):
+        narrow = wide = f.text or f.raw
+    if rule.context is not None and not rule.context.search(narrow):
         return False
-    return not (rule.not_context is not None and rule.not_context.search(around))
+    if rule.not_context is not None and rule.not_context.search(narrow):
+        return False
+    return not (rule.not_context_wide is not None and rule.not_context_wide.search(wide))
 
 
 def _merge_one(report: Report, rule: Rule, facts: list[Fact], values: list[TableValue], cfg: Settings) -> Merged:
