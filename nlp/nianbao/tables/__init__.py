@@ -102,6 +102,8 @@ def parse_table(spec: TableSpec, fmt: str, toks: list[Tok]) -> dict[str, Cell]:
     """Canonical cells of one table from its token stream."""
     if spec.single_row:
         return _single_row(spec, toks)
+    if toks and not any(t.is_value for t in toks):
+        return _skeleton(spec, fmt, toks)
     reads = read_rows(spec, fmt, toks)
 
     def collect() -> dict[str, Cell]:
@@ -123,6 +125,27 @@ def parse_table(spec: TableSpec, fmt: str, toks: list[Tok]) -> dict[str, Cell]:
         for c in spec.cols(row, fmt):
             cells.setdefault(spec.key(row, c), Cell(status="absent"))
     return cells
+
+
+def _skeleton(spec: TableSpec, fmt: str, toks: list[Tok]) -> dict[str, Cell]:
+    """A table printed without any value (seed 003): its printed rows are blank, never 0.
+
+    Rows whose label is printed are blank; if no row label survived but empty placeholder
+    cells did, the whole table is an empty grid and every row is blank.
+    """
+    labels = [t for t in toks if t.kind == "label"]
+    seen = {r.key for r in spec.rows_for(fmt) if any(r.pattern.search(t.text) for t in labels)}
+    if not seen and any(t.kind == "blank" for t in toks):
+        seen = {r.key for r in spec.rows_for(fmt)}
+    out: dict[str, Cell] = {}
+    for row in spec.rows_for(fmt):
+        if fmt == "gov_2021" and row.key in spec.groups:
+            continue
+        label = next((t for t in labels if row.pattern.search(t.text)), None)
+        for c in spec.cols(row, fmt):
+            out[spec.key(row, c)] = (Cell(value=None, raw="", status="blank", raw_label=label.text if label else None)
+                                     if row.key in seen else Cell(status="absent"))
+    return out
 
 
 def _single_row(spec: TableSpec, toks: list[Tok]) -> dict[str, Cell]:

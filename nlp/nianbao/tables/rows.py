@@ -10,7 +10,6 @@ surplus blank placeholders are trimmed, run-together digits are split (runtogeth
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,8 +19,9 @@ from .runtogether import Piece, identity_hits, number, prior_penalty, splits
 from .spec import RowSpec, TableSpec
 from .tokens import Tok
 
-MAX_VIABLE = 12
-MAX_COMBOS = 4096
+MAX_VIABLE = 40
+MAX_NODES = 200_000
+MAX_SOLUTIONS = 64
 
 
 @dataclass
@@ -248,50 +248,70 @@ def _gap_status(reads: list[RowRead], rows: list[RowSpec]) -> None:
 
 
 def resolve_jointly(reads: list[RowRead], spec: TableSpec, fmt: str, identities: list[Identity]) -> None:
-    """Choose among ambiguous splits the combination that satisfies most table identities."""
-    amb = [r for r in reads if r.fit.status == "ambiguous" and len(r.fit.viable) > 1]
+    """Keep, for each ambiguous split, only the options that let the table's identities hold.
+
+    A pruned depth-first search over the ambiguous rows (counts are non-negative, so a partial
+    sum may never exceed a complete side). If no combination satisfies every identity (the
+    source itself does not add up), the options stay as ranked and the cells stay ambiguous.
+    """
+    amb = [r for r in reads if r.fit.status == "ambiguous" and len(r.fit.viable) > 1 and r.row is not None]
     if not amb or not identities:
         return
     fixed: dict[str, float] = {}
     for r in reads:
-        if r.fit.viable and r not in amb:
+        if r.fit.viable and r not in amb and r.row is not None:
             for c, p in zip(spec.cols(r.row, fmt), r.fit.viable[0], strict=False):
                 fixed[spec.key(r.row, c)] = p.number or 0.0
-    options = [r.fit.viable for r in amb]
-    if _product(len(o) for o in options) > MAX_COMBOS:
-        options = [o[:3] for o in options]
-        if _product(len(o) for o in options) > MAX_COMBOS:
+    row_keys = [[spec.key(r.row, c) for c in spec.cols(r.row, fmt)] for r in amb]  # type: ignore[arg-type]
+    owner = {k: n for n, keys in enumerate(row_keys) for k in keys}
+    relevant = [i for i in identities if any(k in owner for k in (*i.left, *i.right))]
+    touching: list[list[Identity]] = [[] for _ in amb]
+    for ident in relevant:
+        for n in {owner[k] for k in (*ident.left, *ident.right) if k in owner}:
+            touching[n].append(ident)
+    vals: dict[str, float] = dict(fixed)
+    assigned: set[str] = set(fixed)
+    solutions: list[tuple[int, ...]] = []
+    budget = [MAX_NODES]
+
+    def side(keys: tuple[str, ...]) -> tuple[float, bool]:
+        return sum(vals.get(k, 0.0) for k in keys if k in assigned), all(k in assigned or k not in owner for k in keys)
+
+    def consistent(n: int) -> bool:
+        for ident in touching[n]:
+            (ls, lc), (rs, rc) = side(ident.left), side(ident.right)
+            if (lc and rc and abs(ls - rs) > 1e-6) or (lc and rs > ls + 1e-6) or (rc and ls > rs + 1e-6):
+                return False
+        return True
+
+    def dfs(n: int, chosen: list[int]) -> None:
+        if budget[0] <= 0 or len(solutions) >= MAX_SOLUTIONS:
             return
-    relevant = [i for i in identities if any(k in fixed or _in_amb(k, amb, spec) for k in (*i.left, *i.right))]
+        if n == len(amb):
+            solutions.append(tuple(chosen))
+            return
+        for j, vec in enumerate(amb[n].fit.viable):
+            budget[0] -= 1
+            for k, p in zip(row_keys[n], vec, strict=False):
+                vals[k] = p.number or 0.0
+                assigned.add(k)
+            if consistent(n):
+                chosen.append(j)
+                dfs(n + 1, chosen)
+                chosen.pop()
+            for k in row_keys[n]:
+                assigned.discard(k)
+                vals.pop(k, None)
 
-    def score(combo: tuple[list[Piece], ...]) -> int:
-        vals = dict(fixed)
-        for r, vec in zip(amb, combo, strict=False):
-            for c, p in zip(spec.cols(r.row, fmt), vec, strict=False):
-                vals[spec.key(r.row, c)] = p.number or 0.0
-        return sum(1 for i in relevant if abs(sum(vals.get(k, 0.0) for k in i.left)
-                                               - sum(vals.get(k, 0.0) for k in i.right)) < 1e-6)
-
-    scores = {combo_idx: score(tuple(o[j] for o, j in zip(options, combo_idx, strict=False)))
-              for combo_idx in itertools.product(*(range(len(o)) for o in options))}
-    top = max(scores.values())
-    best = [c for c, s in scores.items() if s == top]
+    dfs(0, [])
+    if not solutions:
+        return
     for n, r in enumerate(amb):
-        keep = sorted({c[n] for c in best})
-        viable = [options[n][j] for j in keep]
+        keep = sorted({sol[n] for sol in solutions})
+        viable = [r.fit.viable[j] for j in keep]
         distinct = {tuple(p.raw for p in v) for v in viable}
-        r.fit = Fit(viable, "ok" if len(distinct) == 1 else "ambiguous", r.fit.split)
-
-
-def _in_amb(key: str, amb: list[RowRead], spec: TableSpec) -> bool:
-    return any(key.startswith(f"{spec.name}.{r.row.key}.") for r in amb)
-
-
-def _product(xs) -> int:  # type: ignore[no-untyped-def]
-    out = 1
-    for x in xs:
-        out *= x
-    return out
+        complete = budget[0] > 0 and len(solutions) < MAX_SOLUTIONS
+        r.fit = Fit(viable, "ok" if len(distinct) == 1 and complete else "ambiguous", r.fit.split)
 
 
 def make_cell(piece: Piece, col: str, spec: TableSpec, label: str | None) -> Cell:
