@@ -158,19 +158,27 @@ def test_applicant_subcounts_are_not_compared_with_the_total() -> None:
     assert (le.value, le.conflict, le.source) == (12, False, "both")
 
 
-def test_normative_documents_by_context_and_any_of_2019_columns() -> None:
-    text = "本年公开规范性文件6件,发布政策文件3件。"
-    facts = [("narrative.proactive.policy_docs", 6, "6件", "exact"), ("narrative.proactive.policy_docs", 3, "3件", "exact")]
+def test_normative_documents_issued_vs_published() -> None:
+    text = "本年制发规范性文件4件,公开规范性文件6件,发布政策文件3件。"
+    facts = [("narrative.proactive.policy_docs", 4, "4件", "exact"), ("narrative.proactive.policy_docs", 6, "6件", "exact"),
+             ("narrative.proactive.policy_docs", 3, "3件", "exact")]
+    # 2019: issuing ↔ new_made, publishing ↔ new_published
     r = _run(_report(text, {"table2.normative_docs.new_made": 4, "table2.normative_docs.new_published": 6}, facts), text)
-    m = r.merged["narrative.proactive.normative_docs_issued"]
-    assert (m.conflict, m.table_key, m.value, len(m.evidence)) == (False, "table2.normative_docs.new_published", 6, 1)
-    r2 = _run(_report(text, {"table2.normative_docs.issued": 5}, facts), text)
-    assert r2.merged["narrative.proactive.normative_docs_issued"].conflict
-    # a repeal is not an issue count
-    text3 = "废止规范性文件6件。"
-    r3 = _run(_report(text3, {"table2.normative_docs.issued": 5}, [("narrative.proactive.policy_docs", 6, "6件", "exact")]),
+    issued, published = (r.merged[f"narrative.proactive.normative_docs_{k}"] for k in ("issued", "published"))
+    assert (issued.conflict, issued.table_key, issued.value, len(issued.evidence)) == (
+        False, "table2.normative_docs.new_made", 4, 1)
+    assert (published.conflict, published.table_key, published.value) == (False, "table2.normative_docs.new_published", 6)
+    # 2021 has no "published" column: a website-publication count is never compared with "issued"
+    r2 = _run(_report(text, {"table2.normative_docs.issued": 4}, facts), text)
+    assert r2.merged["narrative.proactive.normative_docs_published"].source == "prose"
+    assert not r2.merged["narrative.proactive.normative_docs_issued"].conflict
+    text3 = "印发行政规范性文件6件。废止规范性文件2件。"
+    r3 = _run(_report(text3, {"table2.normative_docs.issued": 5}, [("narrative.proactive.policy_docs", 6, "6件", "exact"),
+                                                                   ("narrative.proactive.policy_docs", 2, "2件", "exact")]),
               text3)
-    assert r3.merged["narrative.proactive.normative_docs_issued"].source == "table"
+    m3 = r3.merged["narrative.proactive.normative_docs_issued"]
+    assert m3.conflict and m3.prose_value == 6
+    assert m3.evidence == [(text3.index("6件"), text3.index("6件") + 2)]  # the repeal count is not used
 
 
 def test_granted_may_merge_full_and_partial() -> None:
@@ -182,7 +190,7 @@ def test_granted_may_merge_full_and_partial() -> None:
 
 
 def test_traditional_script_context_is_normalised() -> None:
-    text = "本年製發規範性文件5件。"
+    text = "本年製發規範性文件5件。"  # traditional: 制发规范性文件 after normalisation
     r = _run(_report(text, {"table2.normative_docs.issued": 7}, [("narrative.proactive.policy_docs", 5, "5件", "exact")]),
              text)
     assert r.merged["narrative.proactive.normative_docs_issued"].conflict
@@ -230,7 +238,7 @@ def test_clause() -> None:
 
 
 def test_negative_context_covers_the_whole_enumeration() -> None:
-    text = "全年共解读常务会议14次、规范性文件31件。发布规范性文件2篇、政策文件3篇。"
+    text = "全年共解读常务会议14次、规范性文件31件。制发规范性文件2篇、政策文件3篇。"
     facts = [("narrative.proactive.policy_docs", 31, "31件", "exact"), ("narrative.proactive.policy_docs", 2, "2篇", "exact"),
              ("narrative.proactive.policy_docs", 3, "3篇", "exact")]
     r = _run(_report(text, {"table2.normative_docs.issued": 2}, facts), text)

@@ -56,3 +56,18 @@ def test_bad_offsets_are_skipped_not_fatal() -> None:
     r.facts[0].end = len(synth.TEXT) + 50
     doc = r.to_spacy(synth.TEXT)
     assert len(doc.spans["facts"]) == len(r.facts) - 1
+
+
+def test_excerpt_keeps_span_groups() -> None:
+    from nianbao.spacy_doc import excerpt
+
+    r = synth.report()
+    doc = r.to_spacy(synth.TEXT)
+    sec = r.section("overview")
+    assert sec is not None
+    sub = excerpt(doc, sec.start, sec.end)
+    assert sub.text == synth.TEXT[sec.start:sec.end]
+    inside = [f for f in r.facts if sec.start <= f.start and f.end <= sec.end]
+    assert [s.text for s in sub.spans["facts"]] == [synth.TEXT[f.start:f.end] for f in sorted(inside, key=lambda f: f.start)]
+    assert len(sub.ents) == len([e for e in doc.ents if sec.start <= e.start_char and e.end_char <= sec.end])
+    assert "narrative.requests.received" in displacy.render(sub, style="span", options={"spans_key": "facts"})

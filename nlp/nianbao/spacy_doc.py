@@ -113,3 +113,27 @@ def to_spacy(report: Report, text: str | None = None, nlp: Language | None = Non
     doc.user_data["nianbao"] = {"source": report.source, "issuer": report.issuer, "year": report.year,
                                 "format_id": report.format_id, "sha256": report.sha256}
     return doc
+
+
+def excerpt(doc: Doc, start: int, end: int) -> Doc:
+    """A sub-Doc for characters [start, end) with entities AND span groups (``Span.as_doc`` drops groups).
+
+    Long reports make displaCy pages heavy; render one section instead:
+    ``displacy.render(excerpt(doc, sec.start, sec.end), style="span", options={"spans_key": "facts"})``.
+    """
+    window = doc.char_span(start, end, alignment_mode="expand")
+    if window is None:
+        raise ValueError(f"[{start}, {end}) is outside the document")
+    sub = window.as_doc()
+    off = window.start_char
+    for key, group in doc.spans.items():
+        spans = []
+        for s in group:
+            if s.start_char >= window.start_char and s.end_char <= window.end_char:
+                new = sub.char_span(s.start_char - off, s.end_char - off, label=s.label_, kb_id=s.kb_id_,
+                                    alignment_mode="expand")
+                if new is not None:
+                    spans.append(new)
+        sub.spans[key] = spans
+    sub.user_data.update({k: v for k, v in doc.user_data.items() if isinstance(k, str)})
+    return sub
