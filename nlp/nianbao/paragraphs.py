@@ -58,6 +58,7 @@ class _Rules:
     wrap_ratio: float
     chrome_prefix: re.Pattern[str]
     min_cjk_share: float
+    title_line: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +79,7 @@ def rules() -> _Rules:
         wrap_ratio=float(data["wrap_ratio"]),
         chrome_prefix=re.compile(data["chrome_prefix"]),
         min_cjk_share=float(data["min_cjk_share"]),
+        title_line=re.compile(data["title_line"]),
     )
 
 
@@ -123,10 +125,12 @@ def is_table_row(norm_line: str) -> bool:
 
 
 def is_chrome(norm_line: str, r: _Rules | None = None) -> bool:
-    """Page metadata (发布日期…, 来源…) and lines with hardly any Chinese prose."""
+    """Page metadata (发布日期…, 来源…), report titles, and lines with hardly any Chinese prose."""
     r = r or rules()
     if r.chrome_prefix.match(norm_line):
         return True
+    if r.title_line.search(norm_line) and not any(ch in norm_line for ch in r.run_end):
+        return True  # a long report title (issuer + year + 年度报告) on its own line
     body = re.sub(r"\s", "", norm_line)
     if not body:
         return True
