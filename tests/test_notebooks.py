@@ -31,7 +31,7 @@ def kernel_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "nianbao test", "language": "python"}), encoding="utf-8")
-    return {"JUPYTER_PATH": str(jp), "NIANBAO_NOTEBOOK_LIMIT": "6",
+    return {"JUPYTER_PATH": str(jp), "NIANBAO_NOTEBOOK_LIMIT": "4",
             "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 
 
