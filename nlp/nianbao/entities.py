@@ -38,8 +38,11 @@ def default_model_dir() -> Path:
 class _Rules:
     term_re: dict[str, re.Pattern[str]]
     patterns: dict[str, list[re.Pattern[str]]]
-    org_stop: str
+    org_suffix: re.Pattern[str] | None
+    org_stop: tuple[str, ...]
     org_reject: frozenset[str]
+    org_reject_endings: tuple[str, ...]
+    org_max_prefix: int
 
 
 @lru_cache(maxsize=1)
@@ -53,18 +56,33 @@ def _rules() -> _Rules:
             term_re[label] = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
         patterns[label] = [re.compile(p) for p in spec.get("patterns") or []]
     org = data.get("ORG", {})
-    return _Rules(term_re, patterns, "".join(org.get("stop_before", [])), frozenset(org.get("reject", [])))
+    suffixes = sorted(org.get("suffixes", []), key=len, reverse=True)
+    not_after = "".join(org.get("not_after", []))
+    suffix_re = None
+    if suffixes:
+        tail = f"(?![{re.escape(not_after)}])" if not_after else ""
+        suffix_re = re.compile("(?:" + "|".join(map(re.escape, suffixes)) + ")" + tail)
+    return _Rules(term_re, patterns, suffix_re, tuple(org.get("stop_before", [])), frozenset(org.get("reject", [])),
+                  tuple(org.get("reject_endings", [])), int(org.get("max_prefix", 10)))
 
 
-def _trim_org(text: str, s: int, e: int, rules: _Rules) -> int | None:
-    """Cut an ORG match after its last function word (的/和/在…), reject bare suffixes."""
-    span = text[s:e]
-    cut = max((span.rfind(ch) for ch in rules.org_stop), default=-1)
-    if cut >= 0:
-        s += cut + 1
-    if e - s < 3 or text[s:e] in rules.org_reject:
-        return None
-    return s
+def _org_spans(text: str, rules: _Rules) -> list[tuple[str, int, int]]:
+    """Organisations: a body suffix (局, 办公室, 人民政府…) plus the CJK words before it, cut at function words."""
+    out: list[tuple[str, int, int]] = []
+    if rules.org_suffix is None:
+        return out
+    for m in rules.org_suffix.finditer(text):
+        s = m.start()
+        while s > 0 and m.start() - s < rules.org_max_prefix and "\u4e00" <= text[s - 1] <= "\u9fff":
+            s -= 1
+        span = text[s:m.end()]
+        cut = max((span.rfind(w) + len(w) for w in rules.org_stop if w in span[:-1]), default=0)
+        s += cut
+        name = text[s:m.end()]
+        if len(name) < 3 or name in rules.org_reject or name.endswith(rules.org_reject_endings):
+            continue
+        out.append(("ORG", s, m.end()))
+    return out
 
 
 def rule_spans(text: str, quantities: list[Any] | None = None) -> list[tuple[str, int, int]]:
@@ -77,15 +95,8 @@ def rule_spans(text: str, quantities: list[Any] | None = None) -> list[tuple[str
         found.extend((label, m.start(), m.end()) for m in rx.finditer(text))
     for label, pats in rules.patterns.items():
         for rx in pats:
-            for m in rx.finditer(text):
-                s, e = m.start(), m.end()
-                if label == "ORG":
-                    s2 = _trim_org(text, s, e, rules)
-                    if s2 is None:
-                        continue
-                    s = s2
-                if e > s:
-                    found.append((label, s, e))
+            found.extend((label, m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start())
+    found.extend(_org_spans(text, rules))
     qs = quantities if quantities is not None else find_quantities(text)
     for q in qs:
         if q.kind == "number":
@@ -102,6 +113,17 @@ def rule_spans(text: str, quantities: list[Any] | None = None) -> list[tuple[str
     return taken
 
 
+def _non_overlapping(spans: list[Any]) -> list[Any]:
+    """Spans in order; after token expansion two rule spans may touch the same token: keep the first."""
+    out: list[Any] = []
+    last_end = -1
+    for span in sorted(spans, key=lambda sp: (sp.start, -sp.end)):
+        if span.start >= last_end:
+            out.append(span)
+            last_end = span.end
+    return out
+
+
 class RuleEntities:
     """Pipeline component: rule entities as ``doc.ents``; quantities kept in ``doc.user_data``."""
 
@@ -109,18 +131,18 @@ class RuleEntities:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        from spacy.util import filter_spans
-
         from .numbers import find_quantities
 
-        qs = find_quantities(doc.text)
+        # Doc.text re-joins every token; our tokenizer keeps the input string instead
+        text = doc.user_data.get("nianbao_text") or doc.text
+        qs = find_quantities(text)
         doc.user_data["nianbao_quantities"] = qs
         spans = []
-        for label, s, e in rule_spans(doc.text, qs):
+        for label, s, e in rule_spans(text, qs):
             span = doc.char_span(s, e, label=label, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
-        doc.ents = filter_spans(spans)
+        doc.set_ents(_non_overlapping(spans), default="outside")
         return doc
 
     # stateless: data comes from the package's entities.yaml

@@ -152,7 +152,9 @@ def evaluate(data_dir: str | Path, split: str = "dev", shared_dir: str | Path | 
 def format_table(result: dict[str, Any]) -> str:
     lines = [f"split={result['split']} docs={len(result['docs'])} span_drift={result['span_drift']}",
              f"{'metric':50s} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'pred':>4} {'gold':>4}"]
-    for key, m in [*list(result["per_metric"].items()), ("OVERALL", result["overall"]), ("OVERALL (without narrative.other)", result["overall_without_other"])]:
+    rows = [*result["per_metric"].items(), ("OVERALL", result["overall"]),
+            ("OVERALL (without narrative.other)", result["overall_without_other"])]
+    for key, m in rows:
         lines.append(f"{key:50s} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} "
                      f"{m['tp']:4d} {m['pred']:4d} {m['gold']:4d}")
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from .schema import Qualifier
 
 Number = int | float
 
+_FW_DIGIT_RE = re.compile("[０-９]")
 _FW_DIGITS = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,")
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
@@ -157,7 +158,7 @@ def _prefix_qualifier(text: str, start: int, prefixes: dict[str, str]) -> tuple[
 def find_quantities(text: str, zero: bool = True) -> list[Quantity]:
     """Every counted quantity in ``text`` (numbers with a unit or 万/亿, percentages, zero statements)."""
     cfg = _config()
-    text_n = text.translate(_FW_DIGITS) if any("０" <= ch <= "９" for ch in text) else text
+    text_n = text.translate(_FW_DIGITS) if _FW_DIGIT_RE.search(text) else text
     out: list[Quantity] = []
     for m in cfg["pattern"].finditer(text_n):
         q = _from_match(text_n, m, cfg)

@@ -98,6 +98,8 @@ class Segmenter:
                 yield ch, i, i + 1
 
     def cut(self, text: str) -> list[str]:
+        if self.name == "rjieba":
+            return self._impl.cut(text, self.hmm)  # type: ignore[no-any-return]
         return [w for w, _s, _e in self.spans(text)]
 
 
@@ -143,8 +145,10 @@ class NianbaoTokenizer:
     def __call__(self, text: str) -> Doc:
         from spacy.tokens import Doc
 
-        words, spaces = _words_and_spaces(w for w, _s, _e in self.seg.spans(text))
-        return Doc(self.vocab, words=words, spaces=spaces)
+        words, spaces = _words_and_spaces(self.seg.cut(text))
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["nianbao_text"] = text
+        return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
