@@ -115,7 +115,8 @@ def train(data_dir: str | Path, out_dir: str | Path, seed: int = 0, epochs: int 
     nlp.to_disk(out)
     result = {"train_sentences": len(train_ex), "dev_sentences": len(dev_ex),
               "loss": round(float(losses.get("ner", 0.0)), 2),
-              "dev_ents_p": round(float(scores.get("ents_p") or 0.0), 4), "dev_ents_r": round(float(scores.get("ents_r") or 0.0), 4),
+              "dev_ents_p": round(float(scores.get("ents_p") or 0.0), 4),
+              "dev_ents_r": round(float(scores.get("ents_r") or 0.0), 4),
               "dev_ents_f": round(float(scores.get("ents_f") or 0.0), 4),
               "dev_per_type": {k: {m: round(float(v), 4) for m, v in d.items()}
                                for k, d in (scores.get("ents_per_type") or {}).items()}}
