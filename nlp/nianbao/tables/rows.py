@@ -68,9 +68,11 @@ def fit(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...], in
             if all(t.kind == "blank" for t in vals[:a]) and all(t.kind == "blank" for t in vals[len(vals) - b:]):
                 windows.append([Piece(t.kind, t.text, t.start, t.end) for t in vals[a:len(vals) - b]])
         if windows:
-            hits = [identity_hits(w, identity) for w in windows]
+            totals = [t for _parts, t in identity]
+            # identities first, then printed totals (a row total is rarely left empty), then leading trim
+            hits = [(identity_hits(w, identity), sum(w[t].kind == "num" for t in totals)) for w in windows]
             best = max(hits)
-            top = [w for w, h in zip(windows, hits, strict=False) if h == best]
+            top = [w for w, h in zip(windows, hits, strict=True) if h == best]
             distinct = {tuple(p.raw for p in w) for w in top}
             return Fit(top, "ok" if len(distinct) == 1 else "ambiguous")
         if identity:  # a stray number before/after the row: keep a window that balances
@@ -79,7 +81,7 @@ def fit(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...], in
             if good:
                 return Fit(good, "ambiguous")
         return Fit([], "unparsable")
-    vecs = splits(vals, width)
+    vecs = splits(vals, width, identity)
     if not vecs:
         return Fit([], "unparsable")
     scored = sorted(((-identity_hits(v, identity), prior_penalty(v, cols, priors), i) for i, v in enumerate(vecs)))

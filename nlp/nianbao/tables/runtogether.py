@@ -54,8 +54,8 @@ def _compositions(s: str, k: int) -> Iterator[list[str]]:
             yield [s[:i], *rest]
 
 
-def _token_splits(tok: Tok, k: int) -> Iterator[list[Piece]]:
-    """Splits of one numeric token into ``k`` pieces (decimals and units stay on the last piece)."""
+def _parts(tok: Tok, k: int) -> Iterator[list[str]]:
+    """Texts of ``k`` pieces of one numeric token (sign on the first, decimals/unit on the last)."""
     raw = tok.text
     body = raw.rstrip("元万亿件个项条")
     unit = raw[len(body):]
@@ -63,54 +63,77 @@ def _token_splits(tok: Tok, k: int) -> Iterator[list[Piece]]:
     if body[:1] in "+-":
         sign, body = body[0], body[1:]
     intpart, dot, frac = body.partition(".")
-    exact = tok.end - tok.start == len(raw)
     if not intpart:
         return
+    tail = (dot + frac if dot else "") + unit
     for parts in _compositions(intpart, k):
-        pieces = []
-        offs = 0
-        for i, p in enumerate(parts):
-            text = (sign if i == 0 else "") + p + ((dot + frac + unit) if i == k - 1 else "")
-            if exact:
-                pieces.append(Piece("num", text, tok.start + offs, tok.start + offs + len(text)))
-            else:
-                pieces.append(Piece("num", text, tok.start, tok.end))
-            offs += len(text)
-        yield pieces
+        parts = list(parts)
+        parts[0] = sign + parts[0]
+        parts[-1] = parts[-1] + tail
+        yield parts
 
 
-def splits(values: list[Tok], width: int) -> list[list[Piece]]:
-    """All ways to read ``values`` as exactly ``width`` cells (numbers may hold several cells)."""
-    out: list[list[Piece]] = []
+def _pieces(tok: Tok, texts: list[str]) -> list[Piece]:
+    if tok.end - tok.start != len(tok.text):
+        return [Piece("num", t, tok.start, tok.end) for t in texts]
+    out, offs = [], 0
+    for t in texts:
+        out.append(Piece("num", t, tok.start + offs, tok.start + offs + len(t)))
+        offs += len(t)
+    return out
+
+
+def splits(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...], int], ...] = ()
+           ) -> list[list[Piece]]:
+    """All ways to read ``values`` as exactly ``width`` cells (numbers may hold several cells).
+
+    With ``identity``, only the splits that satisfy most identities are built (the cheap
+    integer test runs before any Piece is made).
+    """
     n = len(values)
     cap = [len(t.text.lstrip("+-").partition(".")[0].rstrip("元万亿件个项条")) if t.kind == "num" else 1
            for t in values]
     suffix = [0] * (n + 1)
     for i in range(n - 1, -1, -1):
         suffix[i] = suffix[i + 1] + cap[i]
+    raw_out: list[list[list[str]]] = []
 
-    def rec(i: int, left: int, acc: list[Piece]) -> None:
-        if len(out) >= MAX_SPLITS:
+    def rec(i: int, left: int, acc: list[list[str]]) -> None:
+        if len(raw_out) >= MAX_SPLITS:
             return
         if i == n:
             if left == 0:
-                out.append(list(acc))
+                raw_out.append(list(acc))
             return
         if left < n - i or left > suffix[i]:
             return
         tok = values[i]
         if tok.kind != "num":
-            acc.append(Piece(tok.kind, tok.text, tok.start, tok.end))
+            acc.append([tok.text])
             rec(i + 1, left - 1, acc)
             acc.pop()
             return
         for k in range(1, min(cap[i], left - (n - i - 1)) + 1):
-            for pieces in _token_splits(tok, k):
-                acc.extend(pieces)
+            for texts in _parts(tok, k):
+                acc.append(texts)
                 rec(i + 1, left - k, acc)
-                del acc[len(acc) - k:]
+                acc.pop()
 
     rec(0, width, [])
+    if identity and raw_out:
+        def hits(groups: list[list[str]]) -> int:
+            flat = [number(t) or 0.0 for g in groups for t in g]
+            return sum(1 for parts, total in identity if abs(sum(flat[j] for j in parts) - flat[total]) < 1e-6)
+
+        scored = [hits(g) for g in raw_out]
+        top = max(scored)
+        raw_out = [g for g, h in zip(raw_out, scored, strict=True) if h == top]
+    out = []
+    for groups in raw_out:
+        vec: list[Piece] = []
+        for tok, texts in zip(values, groups, strict=True):
+            vec.extend(_pieces(tok, texts) if tok.kind == "num" else [Piece(tok.kind, tok.text, tok.start, tok.end)])
+        out.append(vec)
     return out
 
 
