@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from ..errors import ReadError
 from ..schema import Document
@@ -14,6 +15,13 @@ def read_docx(data: bytes, source: str) -> Document:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = package.namelist()
+    except Exception:  # BadZipFile, NotImplementedError (unknown zip version), OSError, ...
+        raise ReadError(source, "broken DOCX (not a readable ZIP package; truncated?)") from None
+    if not any(name.startswith("word/") for name in names):
+        raise ReadError(source, "a ZIP archive that is not a DOCX document (no word/ part)")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # zipfile/lxml/KeyError for broken packages

@@ -14,10 +14,16 @@ _PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$")
 
 
 def _covering_text(table, r: int, c: int) -> str | None:  # type: ignore[no-untyped-def]
-    """Text of the merged cell that covers grid position (r, c), if any."""
+    """Text of the merged cell that covers grid position (r, c), if any.
+
+    The position's centre comes from grid lines (row tops, column lefts): a row's or
+    column's own bbox also covers its merged cells, so its centre can fall in another row.
+    """
     try:
-        x = sum(table.columns[c].bbox[0::2]) / 2
-        y = sum(table.rows[r].bbox[1::2]) / 2
+        tops = [row.bbox[1] for row in table.rows] + [table.bbox[3]]
+        lefts = [col.bbox[0] for col in table.columns] + [table.bbox[2]]
+        x = (lefts[c] + lefts[c + 1]) / 2
+        y = (tops[r] + tops[r + 1]) / 2
     except (IndexError, AttributeError, TypeError):
         return None
     for rr, row in enumerate(table.rows):
