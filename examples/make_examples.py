@@ -23,6 +23,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 Value = int | float | None
@@ -710,13 +711,16 @@ def render_docx(ex: Example, path: Path) -> None:
                 cells = expand(grids[block])
                 table = document.add_table(rows=len(cells), cols=len(cells[0]))
                 table.style = "Table Grid"
+                # One position→cell lookup before merging (table.cell() rescans the whole table);
+                # merges never overlap, so the positions used below stay valid.
+                at = [row.cells for row in table.rows]
                 for r, row in enumerate(cells):
                     for c, (cell, spanned, _) in enumerate(row):
                         if spanned:
                             continue
-                        target = table.cell(r, c)
+                        target = at[r][c]
                         if cell.rs > 1 or cell.cs > 1:
-                            target = target.merge(table.cell(r + cell.rs - 1, c + cell.cs - 1))
+                            target = target.merge(at[r + cell.rs - 1][c + cell.cs - 1])
                         target.text = ex.cell_text(cell)
             elif block.startswith("## "):
                 para(block[3:], bold=True)
@@ -1401,10 +1405,15 @@ def ex_markdown() -> Example:
 # ---------------------------------------------------------------------------
 
 
-def to_traditional(text: str) -> str:
+@lru_cache(maxsize=1)
+def _s2tw():  # type: ignore[no-untyped-def]
     import opencc
 
-    out = opencc.OpenCC("s2tw").convert(text)
+    return opencc.OpenCC("s2tw")
+
+
+def to_traditional(text: str) -> str:
+    out = _s2tw().convert(text)
     for old, new in TRADITIONAL_EDITS:
         out = out.replace(old, new)
     return out
