@@ -129,3 +129,56 @@ def test_dev_split_f1() -> None:
     result = evaluate(GOLD, "dev", SHARED)
     assert result["docs"] == [d for d in json.loads((GOLD / "split.json").read_text())["dev"] if (GOLD / f"{d}.jsonl").exists()]
     assert result["overall"]["f1"] >= DEV_F1, result["overall"]
+
+
+def _pairs(text: str) -> list[tuple[str, float]]:
+    return [(k, q.value) for k, q in extract_facts(text)]
+
+
+def test_zero_statement_listing_several_objects() -> None:
+    """未收到申请公开、行政复议… speaks about requests too; 行政复议申请 alone does not."""
+    keys = sorted(k for k, _ in _pairs("本单位未收到以申请公开、行政复议、行政诉讼、投诉举报等方面的申请。"))
+    assert keys == ["narrative.complaints.count", "narrative.litigation.count", "narrative.requests.received",
+                    "narrative.review.count"]
+    assert [k for k, _ in _pairs("全年未收到有关政府信息公开的行政复议申请。")] == ["narrative.review.count"]
+
+
+def test_request_outcomes_in_old_units_and_channels() -> None:
+    text = ("全年共收到公开申请9条,其中网上申请数6条,信函申请数3条;对申请的答复总数9条,其中同意公开答复数7条,"
+            "其它公开答复数1条,免于公开答复数1条。")
+    assert _pairs(text) == [
+        ("narrative.requests.received", 9), ("narrative.other", 6), ("narrative.other", 3),
+        ("narrative.requests.completed", 9), ("narrative.requests.granted", 7),
+        ("narrative.requests.other_outcome", 1), ("narrative.requests.denied", 1)]
+
+
+def test_completion_verb_before_a_trailing_application_word() -> None:
+    """办理…N项依申请公开事项 is handled requests; a count carried into next year is not completed."""
+    assert _pairs("全年共办理上级网站转来的4项依申请公开事项。") == [("narrative.requests.completed", 4)]
+    assert _pairs("全年共收到申请12件,已办结11件,1件结转下年度办理。") == [
+        ("narrative.requests.received", 12), ("narrative.requests.completed", 11),
+        ("narrative.requests.carried_forward", 1)]
+
+
+def test_channel_subcounts_versus_total() -> None:
+    text = ("全年通过网站或其他渠道主动公开政府信息120条,其中政府网站公开政府信息数70条,政务微博20条,"
+            "政务微信公开信息数18条,以其他方式公开12条。")
+    assert _pairs(text) == [
+        ("narrative.proactive.items_total", 120), ("narrative.platform.website_posts", 70),
+        ("narrative.platform.weibo_posts", 20), ("narrative.platform.wechat_posts", 18),
+        ("narrative.proactive.category_items", 12)]
+    assert _pairs("今年在政府门户网站公开政府信息800余条。") == [("narrative.proactive.items_total", 800)]
+
+
+def test_out_of_scope_numbers() -> None:
+    """Service statistics, cues inside titles, plans under a plan heading, idioms with Chinese numerals."""
+    assert _pairs("今年共受理审批事项40件,办结38件,办结率100%。") == []
+    assert _pairs("制定《依申请公开办理规定》,明确受理、拟办、答复、归档等6个工作流程。") == [("narrative.other", 6)]
+    assert _pairs("2024年工作打算:\n(一)加强培训。拟举办一期全县业务培训班,提升能力。") == []
+    assert _pairs("将信息公开工作作为一项重点工作来抓,确保申请渠道畅通。") == []
+
+
+def test_staff_counts_and_staff_zero() -> None:
+    text = "我局没有专职人员,从事信息公开工作兼职人员3人。指定2位工作人员为信息公开专职人员。"
+    assert _pairs(text) == [("narrative.staffing.dedicated_staff", 0), ("narrative.staffing.part_time_staff", 3),
+                            ("narrative.staffing.dedicated_staff", 2)]

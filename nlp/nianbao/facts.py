@@ -42,6 +42,7 @@ class MetricRule:
     formats: frozenset[str] | None
     not_formats: frozenset[str]
     order: int
+    right_requires: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Config:
     skip_left: tuple[re.Pattern[str], ...]
     skip_right: tuple[re.Pattern[str], ...]
     fallback_arabic_only: bool
+    cn_max_before: int
+    plan_heading: re.Pattern[str] | None
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +82,7 @@ def config() -> Config:
             formats=frozenset(spec["formats"]) if spec.get("formats") is not None else None,
             not_formats=frozenset(spec.get("not_formats") or []),
             order=i,
+            right_requires=tuple(re.compile(p) for p in spec.get("right_requires", [])),
         ))
     skip = st.get("skip_before") or []
     skip_re = re.compile("(?:" + "|".join(map(re.escape, sorted(skip, key=len, reverse=True))) + ")$") if skip else None
@@ -87,7 +91,8 @@ def config() -> Config:
                   int(st.get("after_penalty", 3)), skip_re,
                   tuple(re.compile(p) for p in st.get("skip_left_re", [])),
                   tuple(re.compile(p) for p in st.get("skip_right_re", [])),
-                  bool(st.get("fallback_arabic_only", True)))
+                  bool(st.get("fallback_arabic_only", True)), int(st.get("cn_max_before", 40)),
+                  re.compile(st["plan_heading_re"]) if st.get("plan_heading_re") else None)
 
 
 def _allowed(rule: MetricRule, section: str | None, fmt: str | None = None) -> bool:
@@ -115,8 +120,12 @@ def _best_before(rule: MetricRule, left: str) -> tuple[int, int] | None:
 
 
 def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbers_between: list[int],
-                  cfg: Config | None = None, fmt: str | None = None) -> str | None:
-    """Metric key for quantity ``q`` given its sentence context, or None (not a reported count)."""
+                  cfg: Config | None = None, fmt: str | None = None, sentence_right: str | None = None) -> str | None:
+    """Metric key for quantity ``q`` given its sentence context, or None (not a reported count).
+
+    ``right`` is the clause after the number, ``sentence_right`` the rest of its sentence
+    (for rules whose cue needs a confirming word later on: 对8个部门…进行了评估).
+    """
     cfg = cfg or config()
     if cfg.skip_before is not None and cfg.skip_before.search(left):
         return None
@@ -124,13 +133,19 @@ def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbe
         return None
     best: tuple[int, int, int] | None = None
     best_key: str | None = None
+    # a Chinese numeral (一项, 两次) is a count only when its cue is close: 作为一项重点工作 is not
+    is_cn = not q.raw[q.num_start - q.start:q.num_start - q.start + 1].isdigit()
+    max_before = cfg.cn_max_before if is_cn else cfg.max_before
     for rule in cfg.rules:
         if q.unit not in rule.units or not _allowed(rule, section, fmt):
+            continue
+        if rule.right_requires and not any(rx.search(sentence_right if sentence_right is not None else right)
+                                           for rx in rule.right_requires):
             continue
         hit = _best_before(rule, left)
         if hit is not None:
             dist, neg_len = hit
-            if dist <= cfg.max_before:
+            if dist <= max_before:
                 cut = len(left) - dist
                 if any(p >= cut for p in numbers_between):
                     dist += cfg.crossing_penalty
@@ -152,14 +167,24 @@ def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbe
     return None
 
 
+_LIST_SEP = re.compile(r"、|和|及|与|或|以及")
+
+
 def zero_metrics(statement: str, section: str | None, cfg: Config | None = None, fmt: str | None = None) -> list[str]:
-    """Metrics a zero statement (未收到…申请, 没有…复议和…诉讼) speaks about."""
+    """Metrics a zero statement (未收到…申请, 没有…复议和…诉讼) speaks about.
+
+    A statement may list several objects (未收到申请公开、行政复议、行政诉讼): a metric's
+    zero cue and its ``zero_unless`` are checked item by item, so ``申请公开`` counts for
+    requests while ``行政复议申请`` does not.
+    """
     cfg = cfg or config()
+    parts = [p for p in _LIST_SEP.split(statement) if p] or [statement]
     keys = []
     for rule in cfg.rules:
         if not rule.zero or not _allowed(rule, section, fmt):
             continue
-        if any(rx.search(statement) for rx in rule.zero) and not any(rx.search(statement) for rx in rule.zero_unless):
+        if any(any(rx.search(p) for rx in rule.zero) and not any(rx.search(p) for rx in rule.zero_unless)
+               for p in parts):
             keys.append(rule.key)
     return keys
 
@@ -185,26 +210,64 @@ def extract_facts(text: str, quantities: list[Quantity] | None = None,
     out: list[tuple[str, Quantity]] = []
     enumerated = _enumerations(text, nums, section_of, cfg, fmt)
     for q in nums:
+        if _under_plan_heading(text, q.start, cfg):
+            continue
         section = section_of(q.start) if section_of else None
         if id(q) in enumerated:
             key = enumerated[id(q)]
         else:
             s_start = _sentence_start(text, q.start)
-            left = text[max(s_start, q.start - cfg.max_before - 30):q.start]
+            left = _mask_titles(text[max(s_start, q.start - cfg.max_before - 30):q.start])
             c_end = CLAUSE_END.search(text, q.end)
             right = text[q.end:c_end.start() if c_end else len(text)]
+            s_end = SENTENCE_END.search(text, q.end)
             lo = bisect_right(starts, q.start - len(left) - 1)
             between = [p - (q.start - len(left)) for p in starts[lo:] if p < q.start]
-            key = assign_metric(left, right, q, section, between, cfg, fmt)
+            key = assign_metric(left, right, q, section, between, cfg, fmt,
+                                text[q.end:s_end.start() if s_end else len(text)])
         if key:
             out.append((key, q))
     for z in zeros:
         section = section_of(z.start) if section_of else None
         s_start = _sentence_start(text, z.start)
+        if any(rx.search(text[max(s_start, z.start - cfg.max_before - 30):z.start]) for rx in cfg.skip_left):
+            continue  # 减免税…零投诉, “零投诉” slogans, plans
+        if _under_plan_heading(text, z.start, cfg):
+            continue
         for key in zero_metrics(text[max(s_start, z.start):z.end], section, cfg, fmt):
             out.append((key, z))
     out.sort(key=lambda kq: (kq[1].start, kq[0]))
     return out
+
+
+_TITLE = re.compile(r"《[^《》]*》")
+
+
+def _mask_titles(left: str) -> str:
+    """Blank the words inside 《…》 (same length): a document title (《依申请公开办理规定》) holds no cue."""
+    if "《" not in left:
+        return left
+    return _TITLE.sub(lambda m: "《" + "□" * (len(m.group(0)) - 2) + "》", left)
+
+
+def _under_plan_heading(text: str, pos: int, cfg: Config) -> bool:
+    """Is ``pos`` in a paragraph under a short heading announcing plans (2018年工作打算:)?
+
+    Looks back over at most six lines for the nearest short line (a heading) and tests it;
+    prose written as one long line has no such heading and is never skipped.
+    """
+    if cfg.plan_heading is None:
+        return False
+    end = text.rfind("\n", 0, pos)
+    for _ in range(6):
+        if end < 0:
+            return False
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line and len(line) <= 24:
+            return cfg.plan_heading.search(line) is not None
+        end = start - 1
+    return False
 
 
 def _sentence_start(text: str, pos: int) -> int:
