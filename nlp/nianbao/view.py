@@ -248,7 +248,7 @@ def _checks_html(report: Report, failing: list[tuple[int, Check]], fact_ids: dic
             f'<div class="rule">{esc(c.rule)}</div><div class="nums">{esc(nums)}</div>'
             f'{"<div class=msg>" + esc(c.message) + "</div>" if c.message else ""}'
             f'<div class="links">{_fold(links)}</div></li>')
-    body = f'<ol class="checks">{"".join(items)}</ol>' if items else '<p class="empty">no failing checks</p>'
+    body = f'<ol class="checks">{"".join(items)}</ol>' if items else ('<p class="empty">none fail</p>' if report.checks else "")
     return f'<section id="checks" class="panel"><h2>Failing checks</h2><p class="muted">{esc(summary)}</p>{body}</section>'
 
 
