@@ -118,8 +118,11 @@ def _config() -> dict[str, Any]:
     post_words = sorted((w for w in suf if len(w) > 1), key=len, reverse=True)
     cn = f"[{CN_CHARS}]+(?:点[{''.join(CN_DIGITS)}]+)?"
     num = rf"(?:\d+(?:\.\d+)?|{cn})"
+    # a number counts only when something can follow it (a range, 万/亿, 余/多, a unit): checking the
+    # next character in the pattern spares a Python call for every bare number, year and date
+    follow = "".join(sorted({u[0] for u in units} | set("-~～—至到万亿余多 \n")))
     pattern = re.compile(
-        rf"(?P<num>{num})"
+        rf"(?=[\d{CN_CHARS}])(?P<num>{num})(?=[{re.escape(follow)}])"
         rf"(?:(?P<rsep>-|~|～|—|至|到)(?P<num2>{num}))?"
         r"(?P<m1>万|亿)?(?P<suf>余|多)?(?P<m2>万|亿)?"
         rf"(?:(?P<gap>[ \n])(?=[^\s\d]))?(?P<unit>{'|'.join(map(re.escape, units))})?"
@@ -136,7 +139,9 @@ def _config() -> dict[str, Any]:
         "arabic_only": set(data.get("arabic_only_units", [])),
         "not_counts": tuple(data.get("not_counts", [])),
         "not_after": tuple(data.get("not_after", [])),
-        "zero_heads": re.compile("|".join(f"(?:{h})" for h in zero["heads"])),
+        # the leading one-character test (first_chars) lets the scan skip most positions quickly
+        "zero_heads": re.compile((f"(?=[{zero['first_chars']}])" if zero.get("first_chars") else "")
+                                 + "(?:" + "|".join(f"(?:{h})" for h in zero["heads"]) + ")"),
         "zero_objects": tuple(zero["objects"]),
         "zero_max": int(zero.get("max_len", 45)),
     }
