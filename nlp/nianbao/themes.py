@@ -42,6 +42,7 @@ TRUSTED_TYPES: list[str] = [
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.multiclass._ConstantPredictor",
     "sklearn.preprocessing._label.LabelBinarizer",
     "sklearn.svm._classes.LinearSVC",
     "collections.defaultdict",
@@ -161,6 +162,9 @@ class ThemeModel:
 
         directory.mkdir(parents=True, exist_ok=True)
         sio.dump(self.parts, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        self.save_meta(directory)
+
+    def save_meta(self, directory: Path) -> None:
         (directory / META_FILE).write_text(json.dumps(self.meta, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                                            encoding="utf-8")
 

@@ -161,7 +161,7 @@ def _theme_estimator(cfg: dict[str, Any], seed: int) -> Any:
 
     if cfg["theme_model"] == "svm_calibrated":
         base = CalibratedClassifierCV(LinearSVC(C=cfg["theme_C"], class_weight="balanced", random_state=seed),
-                                      method="sigmoid", cv=3)
+                                      method="sigmoid", cv=3, ensemble=False)
     else:
         base = LogisticRegression(C=cfg["theme_C"], class_weight="balanced", solver="liblinear")
     return OneVsRestClassifier(base)
@@ -174,7 +174,7 @@ def _role_estimator(cfg: dict[str, Any], seed: int) -> Any:
 
     if cfg["role_model"] == "svm_calibrated":
         return CalibratedClassifierCV(LinearSVC(C=cfg["role_C"], class_weight="balanced", random_state=seed),
-                                      method="sigmoid", cv=3)
+                                      method="sigmoid", cv=3, ensemble=False)
     return LogisticRegression(C=cfg["role_C"], class_weight="balanced", max_iter=3000)
 
 
@@ -224,6 +224,8 @@ def fit(items: Sequence[Item], config: dict[str, Any] | None = None, seed: int =
         parts["words"].fit([words(t) for t in texts])
     for vec in parts.values():
         vec.stop_words_ = None  # pruned-term set: only for introspection, large
+        # plain ints: skops would store each numpy scalar as its own array file
+        vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
     meta: dict[str, Any] = {"themes": themes, "roles": list(labels["roles"]), "tags": list(labels["tags"]),
                             "tag_weight": cfg["tag_weight"], "thresholds": {t: 0.5 for t in themes},
                             "config": cfg, "seed": seed, "version": VERSION}
@@ -232,6 +234,8 @@ def fit(items: Sequence[Item], config: dict[str, Any] | None = None, seed: int =
     Y = np.array([[1 if t in it.themes else 0 for t in themes] for it in items])
     # Calibration needs a few positives per label and role: tiny runs fall back to logistic regression.
     role_counts = Counter(it.role for it in items)
+    if len(role_counts) < 2:
+        raise NianbaoError("training data", "need paragraphs of at least two different roles")
     if (Y.sum(axis=0) < 4).any():
         cfg = {**cfg, "theme_model": "logreg"}
     if min(role_counts.values()) < 4:
@@ -295,6 +299,6 @@ def train(data: list[Path], out: Path, seed: int = 0, config: dict[str, Any] | N
                       "k": evaluation["k"]}
     model.save(Path(out))
     meta["model_bytes"] = (Path(out) / MODEL_FILE).stat().st_size
-    model.save(Path(out))  # again, now with the size recorded
+    model.save_meta(Path(out))  # now with the size recorded
     (Path(out) / "MODEL_CARD.md").write_text(model_card(meta, evaluation), encoding="utf-8")
     return meta

@@ -1,0 +1,163 @@
+"""Paragraph role/theme classification: shipped model, script invariance, training, loading safety."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nianbao.errors import NianbaoError
+from nianbao.normalise import normalise
+from nianbao.pipeline import extract, process
+from nianbao.readers import read_bytes
+from nianbao.themes import Item, ThemeModel, default_model_dir, feature_text, label_set, load_model
+from nianbao.themes_train import data_hash, fit, load_items, train
+
+ROOT = Path(__file__).resolve().parents[1]
+SYNTHETIC = ROOT / "training_data" / "paragraphs" / "synthetic.jsonl"
+
+REPORT = """示例区2023年政府信息公开工作年度报告
+一、总体情况
+2023年，我区依托区政府门户网站和政务新媒体主动公开各类政府信息二千余条，及时更新政策文件栏目，做到应公开尽公开。
+全年组织政务公开业务培训三期，培训各部门工作人员一百二十人次，进一步提升了工作人员的业务能力。
+二、主动公开政府信息情况
+规章 | 0 | 0 | 0
+五、存在的主要问题及改进情况
+我区政务公开工作仍存在不足：部分单位政策解读形式单一，回应社会关切不够及时。
+下一步，我区将把政务公开纳入年度绩效考核，加强督查通报，推动问题整改落实。
+六、其他需要报告的事项
+本年度未收取信息处理费。
+"""
+
+
+def _synthetic(n: int | None = None) -> list[dict]:
+    rows = [json.loads(x) for x in SYNTHETIC.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return rows[:n] if n else rows
+
+
+@pytest.fixture(scope="module")
+def shipped() -> ThemeModel:
+    if not (default_model_dir() / "model.skops").is_file():
+        pytest.skip("shipped themes model not built")
+    return load_model(None)
+
+
+def test_label_set_matches_spec() -> None:
+    labels = label_set()
+    assert labels["roles"] == ["achievement", "problem", "measure", "plan", "other"]
+    assert len(labels["themes"]) == 12 and len(set(labels["themes"])) == 12
+
+
+def test_shipped_model_labels_a_report(shipped: ThemeModel) -> None:
+    report = extract(REPORT)
+    paras = report.paragraphs
+    assert [p.section for p in paras] == ["overview", "overview", "problems", "problems", "other"]
+    keys = ("2023年，我区依", "全年组织政务公开", "我区政务公开工作", "下一步，我区将把")
+    first, training, problem, plan = (next(p for p in paras if REPORT[p.start : p.end].startswith(k)) for k in keys)
+    assert first.role == "achievement" and "platforms" in first.themes
+    assert "capacity_training" in training.themes
+    assert problem.role == "problem" and "interpretation_response" in problem.themes
+    assert plan.role == "plan" and "oversight" in plan.themes
+    for p in paras:
+        assert set(p.themes) <= set(label_set()["themes"])
+        assert all(0.0 <= v <= 1.0 for v in p.scores.values())
+        assert abs(sum(v for k, v in p.scores.items() if k.startswith("role:")) - 1.0) < 0.01
+
+
+def test_traditional_twins_get_the_same_labels(shipped: ThemeModel) -> None:
+    """Features are on normalised text: every traditional twin is classified like its simplified original."""
+    rows = _synthetic()
+    by_id = {r["id"]: r for r in rows}
+    twins = [(by_id[r["id"][:-1]], r) for r in rows if r["script"] == "traditional"]
+    assert len(twins) >= 40
+    items = []
+    for simp, trad in twins:
+        for r in (simp, trad):
+            items.append(Item(text=feature_text(normalise(r["text"]).text), section=r["section"],
+                              format_id=r["format_id"]))
+    preds = shipped.predict(items)
+    for i in range(0, len(preds), 2):
+        assert (preds[i].role, preds[i].themes) == (preds[i + 1].role, preds[i + 1].themes)
+
+
+def test_traditional_report_matches_simplified_report(shipped: ThemeModel) -> None:
+    import opencc
+
+    trad = opencc.OpenCC("s2tw").convert(REPORT).replace("門戶網站", "入口網站").replace("網絡", "網路")
+    a, b = extract(REPORT), extract(trad)
+    assert [(p.role, p.themes) for p in a.paragraphs] == [(p.role, p.themes) for p in b.paragraphs]
+    assert b.script in ("traditional", "mixed")
+
+
+def test_tiny_training_is_deterministic_and_round_trips(tmp_path: Path) -> None:
+    simplified = [r for r in _synthetic() if r["script"] == "simplified"]
+    rows = [r for role in label_set()["roles"] for r in simplified if r["role"] == role][::6][:40]
+    assert len({r["role"] for r in rows}) >= 3
+    data = tmp_path / "tiny.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    m1 = train([data], tmp_path / "m1", seed=0)
+    m2 = train([data], tmp_path / "m2", seed=0)
+    assert m1["data_sha256"] == m2["data_sha256"] == data_hash(load_items([data]).items)
+    assert (tmp_path / "m1" / "MODEL_CARD.md").read_text(encoding="utf-8").startswith("# nianbao")
+    loaded = ThemeModel.load(tmp_path / "m1")
+    again = ThemeModel.load(tmp_path / "m2")
+    items = load_items([data]).items[:10]
+    assert [(p.role, p.themes, p.scores) for p in loaded.predict(items)] == \
+        [(p.role, p.themes, p.scores) for p in again.predict(items)]
+    # the pipeline uses a user model given as option
+    doc = read_bytes(REPORT.encode("utf-8"), "r.txt", ".txt")
+    report = process(doc, options={"themes_model": str(tmp_path / "m1")})
+    assert len(report.paragraphs) == 5 and all(p.role for p in report.paragraphs)
+
+
+def test_fit_learns_its_training_data() -> None:
+    items = load_items([SYNTHETIC]).items[::4]
+    model = fit(items, {"tune_thresholds": False}, seed=0)
+    preds = model.predict(items)
+    acc = sum(p.role == it.role for p, it in zip(preds, items, strict=True)) / len(items)
+    assert acc > 0.9
+
+
+def test_bad_records_are_skipped_not_fatal(tmp_path: Path) -> None:
+    data = tmp_path / "bad.jsonl"
+    data.write_text('not json\n{"id": "x", "text": "全年公开信息一百条。", "role": "winner", "themes": []}\n'
+                    '{"doc": "r999", "start": 0, "end": 5, "sha1": "0", "role": "other", "themes": []}\n'
+                    '{"id": "y", "text": "全年公开信息一百条。", "role": "other", "themes": ["proactive_disclosure"]}\n',
+                    encoding="utf-8")
+    rep = load_items([data])
+    assert len(rep.items) == 1 and len(rep.skipped) == 3
+
+
+def test_missing_or_untrusted_model_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(NianbaoError):
+        ThemeModel.load(tmp_path)
+    import skops.io as sio
+
+    from nianbao.themes import META_FILE, MODEL_FILE
+
+    class Sneaky:  # not in TRUSTED_TYPES
+        pass
+
+    sio.dump({"x": Sneaky()}, tmp_path / MODEL_FILE)
+    (tmp_path / META_FILE).write_text("{}", encoding="utf-8")
+    with pytest.raises(NianbaoError, match="not trusted"):
+        ThemeModel.load(tmp_path)
+
+
+def test_missing_user_model_warns_and_keeps_paragraphs(tmp_path: Path) -> None:
+    doc = read_bytes(REPORT.encode("utf-8"), "r.txt", ".txt")
+    report = process(doc, options={"themes_model": str(tmp_path / "nowhere")})
+    assert len(report.paragraphs) == 5 and all(p.role is None for p in report.paragraphs)
+    assert any(w.code == "themes_model_missing" for w in report.warnings)
+
+
+def test_shipped_model_files_and_card(shipped: ThemeModel) -> None:
+    d = default_model_dir()
+    assert (d / "model.skops").stat().st_size < 6_000_000
+    card = (d / "MODEL_CARD.md").read_text(encoding="utf-8")
+    meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    assert meta["data_sha256"] in card and meta["version"] in card
+    for t in label_set()["themes"]:
+        assert f"| {t} |" in card
+    assert meta["themes"] == label_set()["themes"]
