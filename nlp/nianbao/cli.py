@@ -24,6 +24,8 @@ train_app = typer.Typer(no_args_is_help=True, help="Train a model from annotatio
 evaluate_app = typer.Typer(no_args_is_help=True, help="Evaluate a stage against annotations.")
 app.add_typer(train_app, name="train")
 app.add_typer(evaluate_app, name="evaluate")
+labelstudio_app = typer.Typer(no_args_is_help=True, help="Annotate paragraphs in Label Studio and bring them back.")
+app.add_typer(labelstudio_app, name="labelstudio")
 
 
 def _err(line: str) -> None:
@@ -149,6 +151,52 @@ def train_ner(
     mod = _module("train_ner")
     mod.train(data, out, seed=seed)
     _err(f"nianbao: wrote {out}")
+
+
+@labelstudio_app.command("export")
+def labelstudio_export(
+    file: Annotated[Path, typer.Argument(help="A report file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tasks JSON to write.")] = Path("tasks.json"),
+    doc_id: Annotated[str | None, typer.Option(help="Document id stored in each task.")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="Themes model folder for pre-labels.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
+) -> None:
+    """Write a report's paragraphs, pre-labelled, as Label Studio tasks (+ labeling_config.xml)."""
+    from .errors import NianbaoError
+
+    if output.exists() and not force:
+        _fail(str(output), "output exists; use --force to overwrite it")
+        raise typer.Exit(2)
+    mod = _module("labelstudio")
+    try:
+        n = mod.export_tasks(file, output, doc_id=doc_id, options={"themes_model": str(model)} if model else None)
+    except NianbaoError as exc:
+        _err(exc.line())
+        raise typer.Exit(1) from None
+    _err(f"nianbao: wrote {n} tasks to {output} and {output.with_name('labeling_config.xml')}")
+
+
+@labelstudio_app.command("import")
+def labelstudio_import(
+    export: Annotated[Path, typer.Argument(help="A Label Studio JSON export.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Annotation JSONL to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
+) -> None:
+    """Convert finished Label Studio annotations into training JSONL for `nianbao train themes`."""
+    from .errors import NianbaoError
+
+    if output.exists() and not force:
+        _fail(str(output), "output exists; use --force to overwrite it")
+        raise typer.Exit(2)
+    mod = _module("labelstudio")
+    try:
+        n, skipped = mod.import_annotations(export, output)
+    except NianbaoError as exc:
+        _err(exc.line())
+        raise typer.Exit(1) from None
+    for s in skipped:
+        _err(f"nianbao: skipped {s}")
+    _err(f"nianbao: wrote {n} records to {output}")
 
 
 def main() -> None:
