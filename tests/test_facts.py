@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,7 @@ def test_zero_statement_names_both_review_and_litigation() -> None:
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 GOLD = Path(__file__).resolve().parents[1] / "training_data" / "facts"
-DEV_F1 = 0.88  # measured 0.895 on the dev split; fails if the extractor regresses
+DEV_F1 = 0.895  # measured 0.900 on the dev split (0.895 before the train-error rules); one fact of slack
 
 
 @pytest.mark.shared
@@ -182,3 +183,32 @@ def test_staff_counts_and_staff_zero() -> None:
     text = "我局没有专职人员,从事信息公开工作兼职人员3人。指定2位工作人员为信息公开专职人员。"
     assert _pairs(text) == [("narrative.staffing.dedicated_staff", 0), ("narrative.staffing.part_time_staff", 3),
                             ("narrative.staffing.dedicated_staff", 2)]
+
+
+def test_required_character_prechecks_never_hide_a_cue() -> None:
+    """Every cue match contains one of its rule's pre-check characters (else the search is skipped)."""
+    from nianbao.facts import _trigger_chars, config
+    from nianbao.normalise import normalise
+
+    text = normalise(REPORT).text + "其它公开答复数2条,网上申请数3条,对8个部门进行评估,关停政务新媒体2个"
+    cfg = config()
+    checked = 0
+    for rule in cfg.rules:
+        for pattern, chars in zip(rule.before, rule.before_each, strict=True):
+            for m in pattern.finditer(text):
+                if m.end() > m.start() and chars is not None:
+                    assert not chars.isdisjoint(m.group(0)), (rule.key, pattern.pattern, m.group(0))
+                    checked += 1
+    assert checked > 20
+    assert _trigger_chars(["(?:甲|乙)丙?"]) == frozenset("甲乙")
+    assert _trigger_chars(["丁?"]) is None
+    assert _trigger_chars([re.escape("ab") + "c*"]) in (frozenset("a"), frozenset("b"))
+
+
+def test_anchored_entity_patterns_match_their_plain_regex() -> None:
+    from nianbao.entities import _Anchored
+
+    plain = re.compile(r"(?<![\d年])\d{1,2}月(?:\d{1,2}日|份)?")
+    anchored = _Anchored(re.compile(r"月(?:\d{1,2}日|份)?"), re.compile(r"\d"), 1, 2, re.compile(r"[\d年]"))
+    text = "2023年5月,12月3日召开,123月无效,1月份完成,x7月"
+    assert anchored.finditer(text) == [(m.start(), m.end()) for m in plain.finditer(text)]
