@@ -161,7 +161,7 @@ class ThemeModel:
         import skops.io as sio
 
         directory.mkdir(parents=True, exist_ok=True)
-        sio.dump(self.parts, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        sio.dump(_pack(self.parts), directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         self.save_meta(directory)
 
     def save_meta(self, directory: Path) -> None:
@@ -179,9 +179,35 @@ class ThemeModel:
         unexpected = sorted(set(untrusted) - set(TRUSTED_TYPES))
         if unexpected:
             raise NianbaoError(str(model_path), f"model file holds types that are not trusted: {unexpected}")
-        parts = sio.load(model_path, trusted=[t for t in untrusted if t in TRUSTED_TYPES])
+        parts = _unpack(sio.load(model_path, trusted=[t for t in untrusted if t in TRUSTED_TYPES]))
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         return cls(parts, meta)
+
+
+def _pack(parts: dict[str, Any]) -> dict[str, Any]:
+    """Vectorizer vocabularies as one string array each: skops would store a dict entry by entry (slow to load)."""
+    import copy
+
+    out = dict(parts)
+    for name, vec in parts.items():
+        vocab = getattr(vec, "vocabulary_", None)
+        if isinstance(vocab, dict):
+            terms = np.empty(len(vocab), dtype=object)
+            for term, i in vocab.items():
+                terms[i] = term
+            slim = copy.copy(vec)
+            del slim.vocabulary_
+            out[name] = slim
+            out[f"{name}.terms"] = np.array(terms.tolist(), dtype=str)
+    return out
+
+
+def _unpack(parts: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in parts.items() if not k.endswith(".terms")}
+    for key, terms in parts.items():
+        if key.endswith(".terms"):
+            out[key[: -len(".terms")]].vocabulary_ = {str(t): i for i, t in enumerate(terms.tolist())}
+    return out
 
 
 def item_tags(it: Item) -> list[str]:

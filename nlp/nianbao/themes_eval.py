@@ -48,15 +48,7 @@ def _spacy_backend(epochs: int = 20) -> Backend:
         themes, roles = list(labels["themes"]), list(labels["roles"])
         tags = list(labels["tags"])
         fix_random_seed(seed)
-        nlp = spacy.blank("zh")
         bow = {"@architectures": "spacy.TextCatBOW.v3", "ngram_size": 3, "no_output_layer": False, "length": 262144}
-        tc = nlp.add_pipe("textcat_multilabel", name="themes",
-                          config={"model": {**bow, "exclusive_classes": False}, "threshold": 0.5})
-        rc = nlp.add_pipe("textcat", name="role", config={"model": {**bow, "exclusive_classes": True}})
-        for t in themes:
-            tc.add_label(t)
-        for r in roles:
-            rc.add_label(r)
 
         def text_of(it: Item) -> str:
             # section/format as single private-use characters: one token each
@@ -65,21 +57,31 @@ def _spacy_backend(epochs: int = 20) -> Backend:
             marks = "".join(chr(0xE000 + tags.index(t)) for t in item_tags(it) if t in tags)
             return marks + it.text
 
-        examples = []
-        for it in train:
-            cats = {t: float(t in it.themes) for t in themes}
-            cats.update({r: float(r == it.role) for r in roles})
-            examples.append(Example.from_dict(nlp.make_doc(text_of(it)), {"cats": cats}))
-        optimizer = nlp.initialize(lambda: examples)
-        rng = random.Random(seed)
-        for _ in range(epochs):
-            rng.shuffle(examples)
-            for batch in minibatch(examples, size=16):
-                nlp.update(batch, sgd=optimizer, drop=0.2)
-        docs = list(nlp.pipe([text_of(it) for it in test]))
-        scores = np.array([[d.cats.get(t, 0.0) for t in themes] for d in docs])
-        role_pred = [max(roles, key=lambda r, d=d: d.cats.get(r, 0.0)) for d in docs]
-        chosen = [[t for j, t in enumerate(themes) if scores[i, j] >= 0.5] for i in range(len(docs))]
+        def train_pipe(component: str, labels_: list[str], exclusive: bool, gold: list[set[str]]) -> Any:
+            # one pipeline per task: an exclusive textcat rejects the other task's cats
+            nlp = spacy.blank("zh")
+            pipe = nlp.add_pipe(component, config={"model": {**bow, "exclusive_classes": exclusive}})
+            for lab in labels_:
+                pipe.add_label(lab)
+            examples = [Example.from_dict(nlp.make_doc(text_of(it)), {"cats": {lab: float(lab in g)
+                                                                             for lab in labels_}})
+                        for it, g in zip(train, gold, strict=True)]
+            optimizer = nlp.initialize(lambda: examples)
+            rng = random.Random(seed)
+            for _ in range(epochs):
+                rng.shuffle(examples)
+                for batch in minibatch(examples, size=16):
+                    nlp.update(batch, sgd=optimizer, drop=0.2)
+            return nlp
+
+        theme_nlp = train_pipe("textcat_multilabel", themes, False, [set(it.themes) for it in train])
+        role_nlp = train_pipe("textcat", roles, True, [{it.role or "other"} for it in train])
+        texts = [text_of(it) for it in test]
+        theme_docs = list(theme_nlp.pipe(texts))
+        role_docs = list(role_nlp.pipe(texts))
+        scores = np.array([[d.cats.get(t, 0.0) for t in themes] for d in theme_docs])
+        role_pred = [max(roles, key=lambda r, d=d: d.cats.get(r, 0.0)) for d in role_docs]
+        chosen = [[t for j, t in enumerate(themes) if scores[i, j] >= 0.5] for i in range(len(theme_docs))]
         return role_pred, scores, chosen
 
     return run
@@ -169,14 +171,19 @@ VARIANTS: dict[str, dict[str, Any]] = {
 
 
 def compare(data: list[Path], k: int = 5, seed: int = 0, spacy_epochs: int = 20,
-            variants: dict[str, dict[str, Any]] | None = None, with_spacy: bool = True) -> list[dict[str, Any]]:
+            variants: dict[str, dict[str, Any]] | None = None, with_spacy: bool = True,
+            progress: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
     """CV results of several scikit-learn configurations and of spaCy textcat, same folds."""
     items = load_items(data).items
-    results = [cross_validate(items, k, seed, _sklearn_backend(cfg), name=name)
-               for name, cfg in (variants or VARIANTS).items()]
+    runs: list[tuple[str, Backend]] = [(name, _sklearn_backend(cfg)) for name, cfg in (variants or VARIANTS).items()]
     if with_spacy:
-        results.append(cross_validate(items, k, seed, _spacy_backend(spacy_epochs),
-                                      name=f"spaCy textcat_multilabel (blank zh, BOW char 1-3, {spacy_epochs} epochs)"))
+        runs.append((f"spaCy textcat_multilabel + textcat (blank zh, BOW char 1-3, {spacy_epochs} epochs)",
+                     _spacy_backend(spacy_epochs)))
+    results = []
+    for name, backend in runs:
+        results.append(cross_validate(items, k, seed, backend, name=name))
+        if progress:
+            progress(results[-1])
     return results
 
 
