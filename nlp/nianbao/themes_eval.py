@@ -228,7 +228,12 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
         + " + one-hot section/format tags;",
         f"- themes: one-vs-rest {'calibrated LinearSVC' if cfg['theme_model'] == 'svm_calibrated' else 'logistic regression'}"
         f" (C={cfg['theme_C']}, balanced class weights), per-label thresholds tuned on out-of-fold scores;",
-        f"- role: multinomial logistic regression (C={cfg['role_C']}, balanced).",
+        "- role: " + ("one-vs-rest LinearSVC with sigmoid calibration, probabilities normalised"
+                      if cfg.get("role_model", "svm_calibrated") == "svm_calibrated"
+                      else "multinomial logistic regression") + f" (C={cfg['role_C']}, balanced class weights).",
+        "",
+        "Stored with skops; `ThemeModel.load` refuses any type outside `nianbao.themes.TRUSTED_TYPES` "
+        "(scikit-learn estimators, numpy/scipy arrays, builtins).",
         "",
         "Label set: roles " + ", ".join(meta.get("roles", [])) + "; themes " + ", ".join(meta.get("themes", [])) + ".",
         "",
@@ -272,6 +277,8 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
         out.append("")
     if comparison:
         out += ["## Model comparison (same folds)", "",
+                "Seconds are wall time of the whole 5-fold run (training included) on 2 shared CPU cores whose load "
+                "varied between runs: compare them only roughly.", "",
                 "| model | themes micro-F1 | macro-F1 | role accuracy | CV fit+predict seconds |", "|---|---|---|---|---|"]
         for c in comparison:
             out.append(f"| {c['name']} | {c['themes']['micro']['f1']:.3f} | {c['themes']['macro_f1']:.3f} | "
