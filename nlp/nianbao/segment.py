@@ -22,6 +22,8 @@ from .schema import FormatId, Section
 _NUM = "一二三四五六七八九十"
 # numeral heading prefix: 一、 / 一. / 第一部分 / 1、 / markdown; must start a line or follow a sentence end
 _HEAD = re.compile(
+    # fail fast: a candidate starts at a line start or on a character that can open a heading
+    rf"(?:(?<=\n)|^|(?=[#第(\d{_NUM}]))"
     rf"(?P<md>#{{1,6}}\s*)?(?P<num>(?P<top>[{_NUM}]{{1,3}})\s*[、.．]|第[{_NUM}]{{1,3}}部分[、.:]?|"
     rf"(?P<sub>\([{_NUM}]{{1,3}}\)|[{_NUM}]{{1,3}}是)|(?P<arabic>\d{{1,2}})\s*[、.．](?!\d))?\s*",
 )
