@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Callable
+from functools import lru_cache
 
 Span = tuple[str, int, int]  # (text, rowspan, colspan)
 Values = dict[str, float | int | None]
@@ -310,12 +311,13 @@ def render_docx(bl: list[str | list[list[Span]]], convert: Callable[[str], str] 
             continue
         grid = expand(b)
         table = document.add_table(rows=len(grid), cols=len(grid[0]))
+        at = [row.cells for row in table.rows]  # one lookup: table.cell() rescans the table; merges never overlap
         for r, row in enumerate(b):
             origins = [c for c, (_t, copy) in enumerate(grid[r]) if not copy]
             for (text, rs, cs), c in zip(row, origins, strict=True):
-                cell = table.cell(r, c)
+                cell = at[r][c]
                 if rs > 1 or cs > 1:
-                    cell = cell.merge(table.cell(r + rs - 1, c + cs - 1))
+                    cell = cell.merge(at[r + rs - 1][c + cs - 1])
                 cell.text = convert(text)
     buf = io.BytesIO()
     document.save(buf)
@@ -331,10 +333,15 @@ TEXT_LAYOUTS: dict[str, tuple[str, Callable[[list[list[Span]]], str]]] = {
 }
 
 
-def to_traditional(text: str) -> str:
+@lru_cache(maxsize=1)
+def _s2t() -> Callable[[str], str]:
     import opencc
 
-    return opencc.OpenCC("s2t").convert(text)
+    return opencc.OpenCC("s2t").convert  # building a converter costs ~0.3 s: build it once
+
+
+def to_traditional(text: str) -> str:
+    return _s2t()(text)
 
 
 def render(layout: str, fmt: str, v: Values, traditional: bool = False) -> tuple[bytes, str]:

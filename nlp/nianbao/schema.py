@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 FormatId = Literal["gov_2021", "gov_2019", "legacy_2008", "gov_unknown"]
 Script = Literal["simplified", "traditional", "mixed", "unknown"]
 MediaType = Literal["text", "markdown", "html", "pdf", "docx"]
-CellStatus = Literal["ok", "blank", "absent", "unparsable", "assumed_zero", "ambiguous"]
+CellStatus = Literal["ok", "blank", "absent", "unparsable", "assumed_zero", "ambiguous", "derived"]
 CheckStatus = Literal["pass", "fail", "assumed_zero", "not_assessable"]
 Qualifier = Literal["exact", "approx", "at_least", "at_most"]
 Role = Literal["achievement", "problem", "measure", "plan", "other"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..context import Context
 from ..schema import Cell
 from . import legacy
+from .derive import derive
 from .identities import table_identities
 from .locate import Window, locate, min_score, table4_end
 from .rows import Obs, RowRead, cells_for, fit, read_rows, resolve_jointly
@@ -48,6 +49,7 @@ def _run(ctx: Context) -> None:
         cells.update(parse_table(spec, fmt, stream(ctx, w.start, w.end)))
     for key in all_keys(fmt):
         cells.setdefault(key, Cell(status="absent"))
+    derive(cells, fmt)
     ctx.report.tables.update(cells)
 
 
@@ -102,14 +104,18 @@ def parse_table(spec: TableSpec, fmt: str, toks: list[Tok]) -> dict[str, Cell]:
     """Canonical cells of one table from its token stream."""
     if spec.single_row:
         return _single_row(spec, toks)
+    spec = spec.with_columns(printed_columns(spec, toks))
     if toks and not any(t.is_value for t in toks):
         return _skeleton(spec, fmt, toks)
     reads = read_rows(spec, fmt, toks)
+    read_keys = {r.row.key for r in reads if r.row is not None}
+    reads = [r for r in reads if r.row is None or not _empty_group_header(r, spec, fmt, read_keys)]
+    units = header_units(spec, toks)
 
     def collect() -> dict[str, Cell]:
         out: dict[str, Cell] = {}
         for r in reads:
-            out.update(cells_for(r, spec, fmt))
+            out.update(cells_for(r, spec, fmt, header_units=units))
         return out
 
     cells = collect()
@@ -117,14 +123,44 @@ def parse_table(spec: TableSpec, fmt: str, toks: list[Tok]) -> dict[str, Cell]:
         present = {k for k, c in cells.items() if c.status != "absent"}
         resolve_jointly(reads, spec, fmt, table_identities(fmt, present))
         cells = collect()
-    read_keys = {r.row.key for r in reads}
+    read_keys = {r.row.key for r in reads if r.row is not None}
     for row in spec.rows_for(fmt):
-        children = spec.groups.get(row.key, ())
-        if fmt == "gov_2021" and children and row.key not in read_keys:
-            continue  # derived from its children (spec §5.4)
+        if spec.optional_row(row, fmt) and row.key not in read_keys:
+            continue  # a subtotal row: derived from its children (spec §5.4)
         for c in spec.cols(row, fmt):
             cells.setdefault(spec.key(row, c), Cell(status="absent"))
     return cells
+
+
+def _empty_group_header(read: RowRead, spec: TableSpec, fmt: str, read_keys: set[str]) -> bool:
+    """A subtotal row label printed without any value while its sub-rows are printed: only a header."""
+    assert read.row is not None
+    children = spec.groups.get(read.row.key, ())
+    return spec.optional_row(read.row, fmt) and not read.obs.numeric and any(c in read_keys for c in children)
+
+
+def _header(toks: list[Tok]) -> list[Tok]:
+    """Label tokens before the first number: the column header of the table."""
+    first = next((i for i, t in enumerate(toks) if t.kind == "num"), len(toks))
+    return [t for t in toks[:first] if t.kind == "label"]
+
+
+def printed_columns(spec: TableSpec, toks: list[Tok]) -> tuple[str, ...]:
+    """Optional columns (法人或其他组织小计) whose header the table prints."""
+    head = _header(toks)
+    return tuple(oc.key for oc in spec.optional_columns if any(oc.header.search(t.text) for t in head))
+
+
+def header_units(spec: TableSpec, toks: list[Tok]) -> dict[str, str]:
+    """Units printed in column headers ("采购总金额(万元)"), per column key."""
+    out: dict[str, str] = {}
+    for col, pat in spec.header_units.items():
+        for t in toks:
+            m = pat.search(t.text) if t.kind == "label" else None
+            if m:
+                out[col] = m.group(1)
+                break
+    return out
 
 
 def _skeleton(spec: TableSpec, fmt: str, toks: list[Tok]) -> dict[str, Cell]:
@@ -139,7 +175,7 @@ def _skeleton(spec: TableSpec, fmt: str, toks: list[Tok]) -> dict[str, Cell]:
         seen = {r.key for r in spec.rows_for(fmt)}
     out: dict[str, Cell] = {}
     for row in spec.rows_for(fmt):
-        if fmt == "gov_2021" and row.key in spec.groups:
+        if spec.optional_row(row, fmt):
             continue
         label = next((t for t in labels if row.pattern.search(t.text)), None)
         for c in spec.cols(row, fmt):

@@ -42,10 +42,17 @@ def _result_rows(fmt: str, present: Mapping[str, object]) -> list[str]:
 
 
 def table_identities(fmt: str, present: Mapping[str, object]) -> list[Identity]:
-    """Every identity that applies to the cells in ``present`` (keys of ``Report.tables``)."""
+    """Every identity that applies to the cells in ``present`` (printed keys of ``Report.tables``).
+
+    Optional printed subtotals (a 法人或其他组织小计 column, (三)(四)(五)(六) subtotal rows) are
+    checked against the cells they sum; derived cells are never passed in ``present``.
+    """
     out: list[Identity] = []
     t3 = catalogue()["table3"]
-    cols = (*T3_APPLICANTS, "total")
+    cols: tuple[str, ...] = (*T3_APPLICANTS, "total")
+    for target in t3.derived_columns:
+        if "table3.results_total." + target in present or "table3.new_requests." + target in present:
+            cols = (*cols, target)  # a printed subtotal column obeys the column identities too
     for row in t3.rows:
         if f"table3.{row.key}.total" not in present:
             continue
@@ -53,6 +60,22 @@ def table_identities(fmt: str, present: Mapping[str, object]) -> list[Identity]:
             id=f"table3.row_total.{row.key}", rule=f"{row.key}: total = sum of the six applicant columns",
             left=(f"table3.{row.key}.total",), right=tuple(f"table3.{row.key}.{c}" for c in T3_APPLICANTS),
             total_key=f"table3.{row.key}.total"))
+        for target, parts in t3.derived_columns.items():
+            if f"table3.{row.key}.{target}" in present:
+                out.append(Identity(
+                    id=f"table3.{target}.{row.key}", rule=f"{row.key}: {target} = sum of {', '.join(parts)}",
+                    left=(f"table3.{row.key}.{target}",), right=tuple(f"table3.{row.key}.{c}" for c in parts),
+                    total_key=f"table3.{row.key}.total"))
+    for parent, children in t3.groups.items():
+        kids = [k for k in children if any(f"table3.{k}.{c}" in present for c in cols)]
+        if not kids:
+            continue
+        for c in cols:
+            if f"table3.{parent}.{c}" in present:
+                out.append(Identity(
+                    id=f"table3.group_sum.{parent}.{c}", rule=f"{c}: printed {parent} = sum of its sub-rows",
+                    left=(f"table3.{parent}.{c}",), right=tuple(f"table3.{k}.{c}" for k in kids),
+                    total_key=f"table3.{parent}.total"))
     if "table3.results_total.total" in present:
         results = _result_rows(fmt, present)
         for c in cols:

@@ -51,9 +51,83 @@ def _leading_zero(t: Tok) -> bool:
     return len(body) > 1 and body[0] == "0"
 
 
+MAX_MERGES = 2
+
+
 def fit(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...], int], ...] = (),
         cols: tuple[str, ...] = (), priors: tuple[tuple[object, ...], ...] = ()) -> Fit:
-    """Read the value tokens after a row label as exactly ``width`` cells."""
+    """Read the value tokens after a row label as exactly ``width`` cells.
+
+    A row with more numbers than cells may hold a number split over two cells (PDF text
+    extraction): it is rescued only if joining adjacent fragments makes every row identity hold.
+    """
+    f = _fit(values, width, identity, cols, priors)
+    if f.status == "unparsable" and identity:
+        return _rejoin(values, width, identity, cols, priors) or f
+    return f
+
+
+def _rejoin(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...], int], ...],
+            cols: tuple[str, ...], priors: tuple[tuple[object, ...], ...]) -> Fit | None:
+    """Fits of ``values`` with up to MAX_MERGES pairs of adjacent number fragments joined ("1","2" → 12)."""
+    vals = [t for t in values if t.kind in ("num", "dash", "blank")]
+    if len(vals) <= width:
+        return None
+    pairs = [i for i in range(len(vals) - 1) if _joinable(vals[i], vals[i + 1])]
+    found: list[list[Piece]] = []
+    seen: set[tuple[str, ...]] = set()
+    for m in range(1, min(MAX_MERGES, len(vals) - width) + 1):
+        for combo in _combinations(pairs, m):
+            merged = _join(vals, combo)
+            f = _fit(merged, width, identity, cols, priors)
+            for vec in f.viable:
+                key = tuple(p.raw for p in vec)
+                if key not in seen and identity_hits(vec, identity) == len(identity):
+                    seen.add(key)
+                    found.append(vec)
+        if found:
+            break  # the fewest joins that balance
+    if not found:
+        return None
+    return Fit(found, "ok" if len(found) == 1 else "ambiguous", split=True)
+
+
+def _joinable(a: Tok, b: Tok) -> bool:
+    """Two number tokens that may be one number cut in two: no sign, decimal point or leading zero inside."""
+    return (a.kind == "num" and b.kind == "num" and a.line == b.line and a.text.isdigit() and a.text[0] != "0"
+            and b.text[:1].isdigit() and " " not in b.text)
+
+
+def _combinations(pairs: list[int], m: int) -> list[tuple[int, ...]]:
+    """Sets of ``m`` non-overlapping join positions."""
+    if m == 0:
+        return [()]
+    out = []
+    for n, i in enumerate(pairs):
+        for rest in _combinations([j for j in pairs[n + 1:] if j > i + 1], m - 1):
+            out.append((i, *rest))
+    return out
+
+
+def _join(vals: list[Tok], combo: tuple[int, ...]) -> list[Tok]:
+    """``vals`` with each fragment at a position in ``combo`` joined to the next; raw keeps both fragments."""
+    out: list[Tok] = []
+    skip = False
+    for i, t in enumerate(vals):
+        if skip:
+            skip = False
+            continue
+        if i in combo:
+            nxt = vals[i + 1]
+            out.append(Tok("num", f"{t.text} {nxt.text}", t.start, nxt.end, t.line))
+            skip = True
+        else:
+            out.append(t)
+    return out
+
+
+def _fit(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...], int], ...] = (),
+         cols: tuple[str, ...] = (), priors: tuple[tuple[object, ...], ...] = ()) -> Fit:
     vals = [t for t in values if t.kind in ("num", "dash", "blank")]
     if not any(t.is_value for t in vals):
         pos = vals[0].start if vals else 0
@@ -105,14 +179,16 @@ def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
             obs.append(cur)  # a line of values only, after a complete row: a row whose label was lost
             cur = None
         if t.kind == "label":
-            if cur is not None and (cur.numeric or (cur.values and any(rows[k].key not in parents for k in cur.cands))):
-                obs.append(cur)
+            cands = {k for k, r in enumerate(rows) if r.pattern.search(t.text)}
+            if cur is not None and (cur.numeric or (cur.values and any(rows[k].key not in parents for k in cur.cands))
+                                    or _other_row(cur.cands, cands, rows)):
+                obs.append(cur)  # a complete row, or a row printed without any cell (blank, not 0)
                 cur = None
             if cur is None:
                 cur = Obs()
             cur.labels.append(t)
             cur.values = []
-            cur.cands |= {k for k, r in enumerate(rows) if r.pattern.search(t.text)}
+            cur.cands |= cands
         else:
             if cur is None:
                 cur = Obs()
@@ -123,6 +199,19 @@ def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
         child_parents = {rows[k].parent for k in o.cands if rows[k].parent}
         o.cands = {k for k in o.cands if rows[k].key not in child_parents}
     return [o for o in obs if o.cands or o.numeric]
+
+
+def _other_row(cur: set[int], new: set[int], rows: list[RowSpec]) -> bool:
+    """A label naming another row than the pending label (neither is the other's group header).
+
+    "规章" on a line of its own followed by "行政规范性文件 5 1 23": the first row was printed
+    with no cell at all and must not take the next row's values.
+    """
+    if not cur or not new or cur & new:
+        return False
+    keys_cur = {rows[k].key for k in cur}
+    keys_new = {rows[k].key for k in new}
+    return not any(rows[k].parent in keys_cur for k in new) and not any(rows[k].parent in keys_new for k in cur)
 
 
 def _value_only_lines(toks: list[Tok]) -> set[int]:
@@ -237,6 +326,7 @@ def read_rows(spec: TableSpec, fmt: str, toks: list[Tok]) -> list[RowRead]:
 def _gap_status(reads: list[RowRead], rows: list[RowSpec]) -> None:
     """A value group placed by order alone is sure only if it exactly fills its gap."""
     index = {r.key: i for i, r in enumerate(rows)}
+    parents = {r.parent for r in rows if r.parent}
     labelled = [index[r.row.key] for r in reads if not r.wildcard]
     for r in reads:
         if not r.wildcard:
@@ -245,7 +335,8 @@ def _gap_status(reads: list[RowRead], rows: list[RowSpec]) -> None:
         lo = max((x for x in labelled if x < k), default=-1)
         hi = min((x for x in labelled if x > k), default=len(rows))
         n_wild = sum(1 for o in reads if o.wildcard and lo < index[o.row.key] < hi)
-        if n_wild != hi - lo - 1 and r.fit.status == "ok":
+        gap = sum(1 for x in range(lo + 1, hi) if rows[x].key not in parents)  # group headers take no wildcard
+        if n_wild != gap and r.fit.status == "ok":
             r.fit = Fit(r.fit.viable, "ambiguous", r.fit.split)
 
 
@@ -316,8 +407,15 @@ def resolve_jointly(reads: list[RowRead], spec: TableSpec, fmt: str, identities:
         r.fit = Fit(viable, "ok" if len(distinct) == 1 and complete else "ambiguous", r.fit.split)
 
 
-def make_cell(piece: Piece, col: str, spec: TableSpec, label: str | None) -> Cell:
-    """A canonical cell from one fitted piece: blank, dash and 0 stay distinct."""
+_MONEY = {"元": 1, "万元": 10000, "亿元": 100000000}
+
+
+def make_cell(piece: Piece, col: str, spec: TableSpec, label: str | None, header_unit: str | None = None) -> Cell:
+    """A canonical cell from one fitted piece: blank, dash and 0 stay distinct.
+
+    Money is converted to the key's unit (``amount_yuan`` in 元) from the unit printed in the
+    cell or, failing that, in the column header ("采购总金额/万元"); ``unit`` keeps the printed unit.
+    """
     if piece.kind == "blank":
         return Cell(value=None, raw="", status="blank", start=piece.start, end=piece.end, raw_label=label)
     if piece.kind == "dash":
@@ -329,18 +427,20 @@ def make_cell(piece: Piece, col: str, spec: TableSpec, label: str | None) -> Cel
     if val is None:
         return Cell(value=None, raw=raw, status="unparsable", start=piece.start, end=piece.end, raw_label=label)
     target = spec.units.get(col)
-    factor = {"元": 1, "万元": 10000, "亿元": 100000000}
-    converted = bool(target and raw_unit in factor and target in factor and raw_unit != target)
+    printed = raw_unit if raw_unit in _MONEY else (header_unit or raw_unit)
+    converted = bool(target in _MONEY and printed in _MONEY and printed != target)
     if converted:
-        val = round(val * factor[raw_unit or "元"] / factor[target or "元"], 6)
+        val = round(val * _MONEY[printed or "元"] / _MONEY[target or "元"], 6)
     value: int | float = int(val) if val == int(val) and ("." not in body or converted) else val
-    return Cell(value=value, raw=raw, unit=target or raw_unit, status="ok", start=piece.start, end=piece.end,
+    return Cell(value=value, raw=raw, unit=printed or target, status="ok", start=piece.start, end=piece.end,
                 raw_label=label)
 
 
 def cells_for(read: RowRead, spec: TableSpec, fmt: str, cols: tuple[str, ...] | None = None,
-              keyfn: Callable[[str], str] | None = None) -> dict[str, Cell]:
+              keyfn: Callable[[str], str] | None = None, header_units: dict[str, str] | None = None
+              ) -> dict[str, Cell]:
     """Cells of one read row (``cols``/``keyfn`` serve label-less rows such as Table 4)."""
+    header_units = header_units or {}
     cols = cols if cols is not None else spec.cols(read.row, fmt)
     key = keyfn if keyfn is not None else (lambda c: spec.key(read.row, c))
     label = read.obs.label_text
@@ -355,7 +455,7 @@ def cells_for(read: RowRead, spec: TableSpec, fmt: str, cols: tuple[str, ...] | 
         return out
     first = read.fit.viable[0]
     for j, c in enumerate(cols):
-        cell = make_cell(first[j], c, spec, label)
+        cell = make_cell(first[j], c, spec, label, header_units.get(c))
         alts = []
         for vec in read.fit.viable:
             v = vec[j].number

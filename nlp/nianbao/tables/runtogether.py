@@ -35,7 +35,8 @@ class Piece:
 
 
 def number(raw: str) -> float | None:
-    digits = raw.rstrip("元万亿件个项条").strip()
+    """Value of a cell's raw text; "1 2" (a number split over two PDF cells, rejoined) reads 12."""
+    digits = raw.rstrip("元万亿件个项条").replace(" ", "")
     try:
         return float(digits)
     except ValueError:
@@ -91,8 +92,8 @@ def splits(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...],
     integer test runs before any Piece is made).
     """
     n = len(values)
-    cap = [len(t.text.lstrip("+-").partition(".")[0].rstrip("元万亿件个项条")) if t.kind == "num" else 1
-           for t in values]
+    cap = [len(t.text.lstrip("+-").partition(".")[0].rstrip("元万亿件个项条"))
+           if t.kind == "num" and " " not in t.text else 1 for t in values]
     suffix = [0] * (n + 1)
     for i in range(n - 1, -1, -1):
         suffix[i] = suffix[i + 1] + cap[i]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +21,16 @@ class RowSpec:
     formats: tuple[str, ...] = FORMATS
     columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     priors: dict[str, tuple[tuple[Any, ...], ...]] = field(default_factory=dict)
+    optional: tuple[str, ...] = ()  # formats in which the row is derived unless printed (subtotal rows)
+
+
+@dataclass(frozen=True)
+class OptionalColumn:
+    """A column some templates print (法人或其他组织小计): found by its header, placed after ``after``."""
+
+    key: str
+    header: re.Pattern[str]
+    after: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,26 @@ class TableSpec:
     units: dict[str, str] = field(default_factory=dict)
     signed: frozenset[str] = frozenset()
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    derived_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    optional_columns: tuple[OptionalColumn, ...] = ()
+    header_units: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    def optional_row(self, row: RowSpec, fmt: str) -> bool:
+        """A subtotal row (or 2021 (六)其他处理): derived from its children unless the report prints it."""
+        return fmt in row.optional
+
+    def with_columns(self, printed: tuple[str, ...]) -> TableSpec:
+        """This table with the optional columns ``printed`` inserted; row identities follow the columns."""
+        if not printed:
+            return self
+        cols = list(self.columns)
+        for oc in self.optional_columns:
+            if oc.key in printed and oc.key not in cols:
+                cols.insert(cols.index(oc.after) + 1, oc.key)
+        idx = {c: i for i, c in enumerate(cols)}
+        ident = [(tuple(idx[self.columns[i]] for i in parts), idx[self.columns[t]]) for parts, t in self.row_identity]
+        ident += [(tuple(idx[c] for c in self.derived_columns[k]), idx[k]) for k in printed if k in self.derived_columns]
+        return replace(self, columns=tuple(cols), width=len(cols), row_identity=tuple(ident))
 
     def rows_for(self, fmt: str) -> list[RowSpec]:
         """Rows that can be printed in a report of format ``fmt``, in printed order."""
@@ -65,6 +95,7 @@ def catalogue() -> dict[str, TableSpec]:
                 formats=tuple(r.get("formats", FORMATS)),
                 columns={k: tuple(v) for k, v in (r.get("columns") or {}).items()},
                 priors={k: tuple(tuple(p) for p in v) for k, v in (r.get("priors") or {}).items()},
+                optional=tuple(r.get("optional", ())),
             ))
         out[name] = TableSpec(
             name=name,
@@ -75,6 +106,10 @@ def catalogue() -> dict[str, TableSpec]:
             single_row=bool(t.get("single_row", False)), ordered=bool(t.get("ordered", True)), units=dict(t.get("units", {})),
             signed=frozenset(t.get("signed", ())),
             groups={k: tuple(v) for k, v in (t.get("groups") or {}).items()},
+            derived_columns={k: tuple(v) for k, v in (t.get("derived_columns") or {}).items()},
+            optional_columns=tuple(OptionalColumn(k, re.compile(v["header"]), v["after"])
+                                   for k, v in (t.get("optional_columns") or {}).items()),
+            header_units={k: re.compile(v) for k, v in (t.get("header_units") or {}).items()},
         )
     return out
 
@@ -85,6 +120,22 @@ def format_markers() -> dict[str, list[re.Pattern[str]]]:
     return {fmt: [re.compile(p) for p in pats] for fmt, pats in data["formats"].items()}
 
 
+def derived_keys(fmt: str) -> list[str]:
+    """Keys of spec §5.4 computed by the tables stage (status ``derived`` unless printed)."""
+    keys: list[str] = []
+    for spec in catalogue().values():
+        for target in spec.derived_columns:
+            if spec.single_row:
+                keys.append(spec.key(None, target))
+                continue
+            for row in spec.rows_for(fmt):
+                keys.append(spec.key(row, target))
+        for row in spec.rows_for(fmt):
+            if spec.optional_row(row, fmt) and any(r.key in spec.groups.get(row.key, ()) for r in spec.rows_for(fmt)):
+                keys.extend(spec.key(row, c) for c in spec.columns)
+    return list(dict.fromkeys(keys))
+
+
 def all_keys(fmt: str) -> list[str]:
     """Every canonical cell key of spec §5 that a report of ``fmt`` prints (derived keys excluded)."""
     keys: list[str] = []
@@ -93,7 +144,7 @@ def all_keys(fmt: str) -> list[str]:
             keys.extend(spec.key(None, c) for c in spec.columns)
             continue
         for row in spec.rows_for(fmt):
-            if fmt == "gov_2021" and row.key in spec.groups:
-                continue  # derived in 2021 unless printed as one row
+            if spec.optional_row(row, fmt):
+                continue  # subtotal rows and 2021 (六)其他处理 are derived unless printed
             keys.extend(spec.key(row, c) for c in spec.cols(row, fmt))
     return keys
