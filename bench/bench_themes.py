@@ -61,13 +61,21 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     t0 = time.perf_counter()
+    import scipy.sparse  # noqa: F401
+    import sklearn.calibration
+    import sklearn.feature_extraction.text  # noqa: F401
+    import skops.io  # noqa: F401
+
+    import_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
     model = ThemeModel.load(default_model_dir())
     load_s = time.perf_counter() - t0
     items, ctxs = _items()
     model.predict(items[:8])  # warm-up
     batch = _best(lambda: model.predict(items), args.repeat)
     single = _best(lambda: [model.predict([it]) for it in items[:100]], 1)
-    print(f"model load: {load_s:.2f} s ({(default_model_dir() / 'model.skops').stat().st_size / 1e6:.1f} MB)")
+    size = (default_model_dir() / "model.skops").stat().st_size / 1e6
+    print(f"imports (sklearn/scipy/skops): {import_s:.2f} s; model load: {load_s:.2f} s ({size:.1f} MB)")
     print(f"classification, batched: {len(items)} paragraphs in {batch:.3f} s = {len(items) / batch:,.0f} paragraphs/s")
     print(f"classification, one at a time: {100 / single:,.0f} paragraphs/s")
     if ctxs:
