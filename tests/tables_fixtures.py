@@ -200,6 +200,62 @@ def table3_spans(fmt: str, v: Values) -> list[list[Span]]:
     return rows
 
 
+ORGS = APPLICANTS[1:]
+SUBTOTAL_GROUPS = {"（三）不予公开": "denied_subtotal", "（四）无法提供": "unable_subtotal",
+                   "（五）不予处理": "not_processed_subtotal", "（六）其他处理": "other"}
+
+
+def subtotal_values(fmt: str, v: Values) -> Values:
+    """The printed subtotals of a template with a 法人或其他组织小计 column and (三)…(六) subtotal rows."""
+    out: Values = {}
+    current = ""
+    members: dict[str, list[str]] = {}
+    for g, label, key in _T3_RESULTS + _T3_OTHER[fmt]:
+        if g:
+            current = SUBTOTAL_GROUPS[g]
+        elif not label[:1].isdigit():
+            current = ""
+        if current:
+            members.setdefault(current, []).append(key)
+    for parent, kids in members.items():
+        for c in T3_COLS:
+            out[f"table3.{parent}.{c}"] = sum(v[f"table3.{k}.{c}"] or 0 for k in kids)  # type: ignore[misc]
+    rows = [k for _g, _l, k in t3_rows(fmt)] + list(members)
+    for r in rows:
+        src = out if f"table3.{r}.total" in out else v
+        out[f"table3.{r}.legal_entity_subtotal"] = sum(src[f"table3.{r}.{c}"] or 0 for c in ORGS)  # type: ignore[misc]
+    return out
+
+
+def table3_subtotal_spans(fmt: str, v: Values) -> list[list[Span]]:
+    """Table 3 as some templates print it: 小计 column after the five organisations, subtotal rows."""
+    sub = subtotal_values(fmt, v)
+    cols = [*APPLICANTS, "legal_entity_subtotal", "total"]
+
+    def vals(key: str) -> list[Span]:
+        return [(fmt_value(sub.get(f"table3.{key}.{c}", v.get(f"table3.{key}.{c}"))), 1, 1) for c in cols]
+
+    rows: list[list[Span]] = [
+        [("（本列勾稽关系：一加二等于三加四）", 3, 2), ("申请人情况", 1, 8)],
+        [("自然人", 2, 1), ("法人或其他组织", 1, 6), ("总计", 2, 1)],
+        [("商业企业", 1, 1), ("科研机构", 1, 1), ("社会公益组织", 1, 1), ("法律服务机构", 1, 1), ("其他", 1, 1),
+         ("小计", 1, 1)],
+    ]
+    for key, label in (("new_requests", _T3_HEAD[0][1]), ("carried_over", _T3_HEAD[1][1])):
+        rows.append([(label, 1, 2), *vals(key)])
+    body: list[tuple[str, str]] = []
+    for g, label, key in _T3_RESULTS + _T3_OTHER[fmt]:
+        if g:
+            body.append((g, SUBTOTAL_GROUPS[g]))
+        body.append((label, key))
+    body.append(("（七）总计", "results_total"))
+    for i, (label, key) in enumerate(body):
+        head: list[Span] = [("三、本年度办理结果", len(body), 1)] if i == 0 else []
+        rows.append([*head, (label, 1, 1), *vals(key)])
+    rows.append([("四、结转下年度继续办理", 1, 2), *vals("carried_forward")])
+    return rows
+
+
 def table4_spans(v: Values) -> list[list[Span]]:
     five = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     return [

@@ -176,3 +176,154 @@ def test_row_parser_property(rows: list[tuple[bool, list[int | None]]], layout: 
     for key, cell in cells.items():
         if key not in truth:
             assert cell.status == "absent"
+
+
+def _derived_sum(report: Report, key: str, parts: list[str]) -> float:
+    return sum(report.tables[p].value or 0 for p in parts)
+
+
+@pytest.mark.parametrize("fmt", ["gov_2019", "gov_2021"])
+def test_derived_keys(fmt: str) -> None:
+    """Spec §5.4 sums carry status ``derived``; blanks count as 0 only under a printed row total."""
+    values = F.make_values(fmt)
+    report, _ = _parse(*F.render("pipe", fmt, values))
+    t = report.tables
+    sub = F.subtotal_values(fmt, values)
+    for key, want in sub.items():
+        assert t[key].status == "derived" and t[key].value == want, (key, t[key], want)
+    lit = t["table4.litigation.total"]
+    assert lit.status == "derived"
+    assert lit.value == values["table4.litigation_direct.total"] + values["table4.litigation_after_review.total"]  # type: ignore[operator]
+    assert ("table3.other.total" in sub) == (fmt == "gov_2021")  # a printed cell in 2019, derived in 2021
+    assert not [c for c in report.checks if c.keys and any(t[k].status == "derived" for k in c.keys)]
+    # a blank total makes every sum that needs it unknown, never 0
+    values["table3.denied_third_party.total"] = None
+    report, _ = _parse(*F.render("tsv", fmt, values))
+    assert report.tables["table3.denied_subtotal.total"].value is None
+    assert report.tables["table3.denied_subtotal.total"].status == "derived"
+    assert report.tables["table3.denied_subtotal.natural_person"].value is not None  # row total not needed there
+    # " | "-joined rows drop an empty last cell: read the clean numbers as printed, never cut them up
+    report, _ = _parse(*F.render("pipe", fmt, values))
+    row = [report.tables[f"table3.denied_third_party.{c}"] for c in F.T3_COLS]
+    assert [c.value for c in row] == [values[f"table3.denied_third_party.{c}"] for c in F.T3_COLS]
+    assert {c.status for c in row} == {"ambiguous"}
+    assert report.tables["table3.denied_subtotal.natural_person"].value is None  # uncertain input: no sum
+
+
+@pytest.mark.parametrize("fmt", ["gov_2019", "gov_2021"])
+@pytest.mark.parametrize("layout", ["pipe", "tsv", "cell_per_line", "html", "docx"])
+def test_printed_subtotal_rows_and_column(layout: str, fmt: str) -> None:
+    """A 法人或其他组织小计 column and (三)…(六) subtotal rows are read (status ok) and checked."""
+    values = F.make_values(fmt)
+    sub = F.subtotal_values(fmt, values)
+    bl = F.blocks(fmt, values)
+    bl[6] = F.table3_subtotal_spans(fmt, values)
+    renderers = {"pipe": F.render_pipe, "tsv": F.render_tsv, "cell_per_line": F.render_cell_per_line}
+    if layout in renderers:
+        data, suffix = F._text_doc(bl, renderers[layout]).encode(), ".txt"
+    elif layout == "html":
+        data, suffix = F.render_html(bl).encode(), ".html"
+    else:
+        data, suffix = F.render_docx(bl), ".docx"
+    report, _ = _parse(data, suffix)
+    assert _wrong(report, values) == {}
+    assert _wrong(report, sub) == {}
+    for key in sub:
+        assert report.tables[key].status == "ok", (key, report.tables[key])
+    by_id = {c.id: c for c in report.checks}
+    assert by_id["table3.group_sum.denied_subtotal.total"].status == "pass"
+    assert by_id["table3.legal_entity_subtotal.new_requests"].status == "pass"
+    assert by_id["table3.results_sum.legal_entity_subtotal"].status in ("pass", "assumed_zero")
+    assert [c.id for c in report.checks if c.status == "fail"] == []
+
+
+def test_printed_subtotal_that_does_not_add_up_fails() -> None:
+    values = F.make_values("gov_2021")
+    bl = F.blocks("gov_2021", values)
+    spans = F.table3_subtotal_spans("gov_2021", values)
+    for row in spans:  # print the (四) subtotal one too high in the 自然人 and 总计 columns
+        if row[0][0] == "（四）无法提供":
+            row[1] = (str(int(row[1][0]) + 1), 1, 1)
+            row[-1] = (str(int(row[-1][0]) + 1), 1, 1)
+    bl[6] = spans
+    report, _ = _parse(F._text_doc(bl, F.render_pipe).encode(), ".txt")
+    failed = {c.id: c for c in report.checks if c.status == "fail"}
+    assert set(failed) == {"table3.group_sum.unable_subtotal.natural_person", "table3.group_sum.unable_subtotal.total"}
+    assert all(c.cause == "source_inconsistency" for c in failed.values())
+    assert report.tables["table3.results_total.total"].value == values["table3.results_total.total"]
+
+
+@pytest.mark.parametrize("layout", ["pipe", "tsv", "cell_per_line", "markdown"])
+def test_row_printed_without_cells_stays_blank(layout: str) -> None:
+    """A label alone on its line ("规章", "二、上年结转…") is a blank row, not the next row's label."""
+    values = F.make_values("gov_2021")
+    bl = F.blocks("gov_2021", values)
+    t2 = bl[4]
+    assert isinstance(t2, list)
+    bl[4] = [[(text, 1, 1)] if text == "规章" else row for row in t2 for text in [row[0][0]]]
+    t3 = bl[6]
+    assert isinstance(t3, list)
+    bl[6] = [[row[0]] if row[0][0].startswith("二、上年") else row for row in t3]
+    renderer = {"pipe": F.render_pipe, "tsv": F.render_tsv, "cell_per_line": F.render_cell_per_line,
+                "markdown": F.render_markdown}[layout]
+    report, _ = _parse(F._text_doc(bl, renderer).encode(), ".md" if layout == "markdown" else ".txt")
+    for key in [k for k in values if k.startswith(("table2.regulations.", "table3.carried_over."))]:
+        assert (report.tables[key].value, report.tables[key].status) == (None, "blank"), key
+        values[key] = None
+    assert _wrong(report, values) == {}
+
+
+def test_money_unit_from_the_column_header() -> None:
+    """采购总金额(万元) / 采购总金额/亿元 / 251000元: the value is stored in 元, ``unit`` keeps the printed unit."""
+    values = F.make_values("gov_2019")
+    for header, printed, want, unit in (("采购总金额（万元）", "25.1", 251000, "万元"),
+                                        ("采购总金额/亿元", "0.5", 50000000, "亿元"),
+                                        ("采购总金额", "251000元", 251000, "元"),
+                                        ("采购总金额（单位：元）", "1830.5", 1830.5, "元")):
+        bl = F.blocks("gov_2019", values)
+        t2 = bl[4]
+        assert isinstance(t2, list)
+        rows = []
+        for row in t2:
+            texts = [x[0] for x in row]
+            if texts[:1] == ["信息内容"] and texts[1] == "采购项目数量":
+                row = [row[0], row[1], (header, 1, 2)]
+            if texts[:1] == ["政府集中采购"]:
+                row = [row[0], row[1], (printed, 1, 2)]
+            rows.append(row)
+        bl[4] = rows
+        report, _ = _parse(F._text_doc(bl, F.render_pipe).encode(), ".txt")
+        cell = report.tables["table2.central_procurement.amount_yuan"]
+        assert (cell.value, cell.unit, cell.status) == (want, unit, "ok"), header
+
+
+def test_number_split_over_two_cells_is_rejoined() -> None:
+    """PDF text extraction can cut 12 into "1" | "2": rejoined only when the row then balances."""
+    def toks(*cells: str) -> list[Tok]:
+        out, pos = [], 0
+        for c in cells:
+            out.append(Tok("num", c, pos, pos + len(c), 0))
+            pos += len(c) + 1
+        return out
+
+    ident = ((tuple(range(6)), 6),)
+    f = fit(toks("1", "2", "0", "0", "0", "0", "0", "1", "2"), 7, ident)
+    assert f.status == "ok" and [p.raw for p in f.viable[0]] == ["1 2", "0", "0", "0", "0", "0", "1 2"]
+    assert (f.viable[0][0].start, f.viable[0][0].end, f.viable[0][0].number) == (0, 3, 12)
+    f = fit(toks("3", "1", "4", "0", "0", "0", "0", "7"), 7, ident)  # no join of adjacent fragments balances
+    assert f.status == "unparsable"
+    f = fit(toks("5", "2", "1", "0", "0", "0", "0", "2", "6"), 7, ident)  # 5 | 21 | … | 26 is the only balance
+    assert f.status == "ok" and [p.raw for p in f.viable[0]] == ["5", "2 1", "0", "0", "0", "0", "2 6"]
+    assert fit(toks("1", "2", "0", "0", "0", "0", "0", "1", "2"), 7).status == "unparsable"  # no identity: no rescue
+    # end to end: one cell of a pipe row split in two
+    values = F.make_values("gov_2019", blanks=False)
+    values["table3.granted.natural_person"] = 15
+    values["table3.granted.total"] = sum(values[f"table3.granted.{c}"] or 0 for c in F.APPLICANTS)  # type: ignore[misc]
+    text = F._text_doc(F.blocks("gov_2019", values), F.render_pipe)
+    line = next(ln for ln in text.splitlines() if "（一）予以公开 | " in ln)
+    cut = line.replace("予以公开 | 15 | ", "予以公开 | 1 | 5 | ", 1)
+    assert cut != line
+    report, doc_text = _parse(text.replace(line, cut).encode(), ".txt")
+    cell = report.tables["table3.granted.natural_person"]
+    assert (cell.value, cell.raw, cell.status) == (15, "1 5", "ok")
+    assert doc_text[cell.start:cell.end] == "1 | 5"  # the citation covers both fragments

@@ -44,6 +44,7 @@ class Fit:
     viable: list[list[Piece]]
     status: str  # ok | ambiguous | unparsable
     split: bool = False
+    uncertain: bool = False  # a cell was presumed lost: every cell of the row is an uncertain read
 
 
 def _leading_zero(t: Tok) -> bool:
@@ -156,6 +157,11 @@ def _fit(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...], i
                 return Fit(good, "ambiguous")
         return Fit([], "unparsable")
     vecs = splits(vals, width, identity)
+    if not vecs and all(t.whole_cell for t in vals if t.kind == "num"):
+        # clean delimited numbers are never cut: a " | "-joined line drops its empty last cell
+        pieces = [Piece(t.kind, t.text, t.start, t.end) for t in vals]
+        end = vals[-1].end
+        return Fit([pieces + [Piece("blank", "", end, end)] * (width - len(vals))], "ambiguous", uncertain=True)
     if not vecs:
         return Fit([], "unparsable")
     scored = sorted(((-identity_hits(v, identity), prior_penalty(v, cols, priors), i) for i, v in enumerate(vecs)))
@@ -464,7 +470,7 @@ def cells_for(read: RowRead, spec: TableSpec, fmt: str, cols: tuple[str, ...] | 
         if read.fit.status == "ambiguous" and len({vec[j].raw for vec in read.fit.viable}) > 1:
             cell.status = "ambiguous"
             cell.candidates = alts
-        elif read.fit.status == "ambiguous" and read.wildcard:
+        elif read.fit.status == "ambiguous" and (read.wildcard or read.fit.uncertain):
             cell.status = "ambiguous"
         out[key(c)] = cell
     return out

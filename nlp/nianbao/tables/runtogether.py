@@ -93,7 +93,7 @@ def splits(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...],
     """
     n = len(values)
     cap = [len(t.text.lstrip("+-").partition(".")[0].rstrip("元万亿件个项条"))
-           if t.kind == "num" and " " not in t.text else 1 for t in values]
+           if t.kind == "num" and " " not in t.text and not t.whole_cell else 1 for t in values]
     suffix = [0] * (n + 1)
     for i in range(n - 1, -1, -1):
         suffix[i] = suffix[i + 1] + cap[i]

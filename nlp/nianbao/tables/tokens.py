@@ -37,6 +37,7 @@ class Tok:
     start: int
     end: int
     line: int
+    whole_cell: bool = False  # the only thing in a delimited cell: a number never split into several cells
 
     @property
     def is_value(self) -> bool:
@@ -112,6 +113,8 @@ def split_cell(ctx: Context | None, text: str, base: int, line: int, free: bool,
         toks.append(Tok("num", text[s:e], *span(s, e), line))
         pos = e
     _label(text[pos:n], pos, span, line, toks)
+    if not free and len(toks) == 1 and toks[0].kind == "num":
+        toks[0].whole_cell = True
     return toks
 
 
@@ -237,7 +240,7 @@ def stream(ctx: Context, start: int, end: int) -> list[Tok]:
             if hit not in used:
                 used.add(hit)
                 for t in rows[hit][2]:
-                    toks.append(Tok(t.kind, t.text, t.start, t.end, line_no))
+                    toks.append(Tok(t.kind, t.text, t.start, t.end, line_no, t.whole_cell))
         else:
             toks.extend(text_tokens(ctx, pos, stop, line_no))
         line_no += 1
