@@ -9,10 +9,13 @@ start-up stays fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+
+T = TypeVar("T")
 
 app = typer.Typer(
     add_completion=False,
@@ -105,6 +108,20 @@ def _module(name: str):  # type: ignore[no-untyped-def]
 _TRAINING = Path("training_data")
 
 
+def _guarded(output: Path, force: bool, action: Callable[[], T]) -> T:
+    """Refuse to overwrite ``output`` without --force; turn a bad input into one error line."""
+    from .errors import NianbaoError
+
+    if output.exists() and not force:
+        _fail(str(output), "output exists; use --force to overwrite it")
+        raise typer.Exit(2)
+    try:
+        return action()
+    except NianbaoError as exc:
+        _err(exc.line())
+        raise typer.Exit(1) from None
+
+
 @evaluate_app.command("facts")
 def evaluate_facts(
     data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",
@@ -162,17 +179,9 @@ def labelstudio_export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
 ) -> None:
     """Write a report's paragraphs, pre-labelled, as Label Studio tasks (+ labeling_config.xml)."""
-    from .errors import NianbaoError
-
-    if output.exists() and not force:
-        _fail(str(output), "output exists; use --force to overwrite it")
-        raise typer.Exit(2)
     mod = _module("labelstudio")
-    try:
-        n = mod.export_tasks(file, output, doc_id=doc_id, options={"themes_model": str(model)} if model else None)
-    except NianbaoError as exc:
-        _err(exc.line())
-        raise typer.Exit(1) from None
+    options = {"themes_model": str(model)} if model else None
+    n = _guarded(output, force, lambda: mod.export_tasks(file, output, doc_id=doc_id, options=options))
     _err(f"nianbao: wrote {n} tasks to {output} and {output.with_name('labeling_config.xml')}")
 
 
@@ -183,17 +192,8 @@ def labelstudio_import(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
 ) -> None:
     """Convert finished Label Studio annotations into training JSONL for `nianbao train themes`."""
-    from .errors import NianbaoError
-
-    if output.exists() and not force:
-        _fail(str(output), "output exists; use --force to overwrite it")
-        raise typer.Exit(2)
     mod = _module("labelstudio")
-    try:
-        n, skipped = mod.import_annotations(export, output)
-    except NianbaoError as exc:
-        _err(exc.line())
-        raise typer.Exit(1) from None
+    n, skipped = _guarded(output, force, lambda: mod.import_annotations(export, output))
     for s in skipped:
         _err(f"nianbao: skipped {s}")
     _err(f"nianbao: wrote {n} records to {output}")
