@@ -2,8 +2,10 @@
 
 Classifies every self-written training paragraph (and, when ../shared exists, every
 prose paragraph of the seeds and corpus found by the segmenter) in batches and one at
-a time, and prints paragraphs/s plus the model load time. Also prints the segmenter's
-paragraphs/s on the shared documents.
+a time, with the compiled numpy-only model the pipeline uses (``model.npz``) and with
+the scikit-learn original (``model.skops``), and prints paragraphs/s, the ratio, the
+import + load times of each, and the largest score difference between the two. Also
+prints the segmenter's paragraphs/s on the shared documents.
 
     .venv/bin/python bench/bench_themes.py [--repeat 3]
 """
@@ -21,7 +23,7 @@ from nianbao.normalise import normalise
 from nianbao.paragraphs import paragraphs
 from nianbao.pipeline import process
 from nianbao.readers import read
-from nianbao.themes import Item, ThemeModel, default_model_dir, feature_text
+from nianbao.themes import COMPILED_FILE, MODEL_FILE, CompiledModel, Item, ThemeModel, default_model_dir, feature_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -60,6 +62,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
+    d = default_model_dir()
+    t0 = time.perf_counter()
+    compiled = CompiledModel.load(d)
+    compiled_load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     import scipy.sparse  # noqa: F401
     import sklearn.calibration
@@ -68,16 +74,27 @@ def main() -> None:
 
     import_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    model = ThemeModel.load(default_model_dir())
+    sk = ThemeModel.load(d)
     load_s = time.perf_counter() - t0
     items, ctxs = _items()
-    model.predict(items[:8])  # warm-up
-    batch = _best(lambda: model.predict(items), args.repeat)
-    single = _best(lambda: [model.predict([it]) for it in items[:100]], 1)
-    size = (default_model_dir() / "model.skops").stat().st_size / 1e6
-    print(f"imports (sklearn/scipy/skops): {import_s:.2f} s; model load: {load_s:.2f} s ({size:.1f} MB)")
-    print(f"classification, batched: {len(items)} paragraphs in {batch:.3f} s = {len(items) / batch:,.0f} paragraphs/s")
-    print(f"classification, one at a time: {100 / single:,.0f} paragraphs/s")
+    print(f"compiled model ({COMPILED_FILE}, {(d / COMPILED_FILE).stat().st_size / 1e6:.1f} MB, numpy only): "
+          f"load {compiled_load_s:.2f} s")
+    print(f"scikit-learn model ({MODEL_FILE}, {(d / MODEL_FILE).stat().st_size / 1e6:.1f} MB): "
+          f"imports (sklearn/scipy/skops) {import_s:.2f} s + load {load_s:.2f} s")
+    rates: dict[str, tuple[float, float]] = {}
+    for name, model in (("compiled", compiled), ("scikit-learn", sk)):
+        model.predict(items[:8])  # warm-up
+        batch = _best(lambda m=model: m.predict(items), args.repeat)  # type: ignore[misc]
+        single = _best(lambda m=model: [m.predict([it]) for it in items[:100]], 1)  # type: ignore[misc]
+        rates[name] = (len(items) / batch, 100 / single)
+        print(f"{name:13} batched: {len(items)} paragraphs in {batch:.3f} s = {rates[name][0]:,.0f} paragraphs/s; "
+              f"one at a time: {rates[name][1]:,.0f} paragraphs/s")
+    print(f"compiled / scikit-learn: batched x{rates['compiled'][0] / rates['scikit-learn'][0]:.1f}, "
+          f"one at a time x{rates['compiled'][1] / rates['scikit-learn'][1]:.1f}")
+    (a_t, a_r), (b_t, b_r) = sk.proba(items), compiled.proba(items)
+    same = [(p.role, p.themes) for p in sk.predict(items)] == [(p.role, p.themes) for p in compiled.predict(items)]
+    print(f"max |score difference|: themes {abs(a_t - b_t).max():.1e}, roles {abs(a_r - b_r).max():.1e}; "
+          f"labels identical: {same}")
     if ctxs:
         seg = _best(lambda: [paragraphs(c) for c in ctxs], args.repeat)
         n = sum(len(paragraphs(c)) for c in ctxs)

@@ -1,8 +1,11 @@
-"""Paragraph role/theme classification: shipped model, script invariance, training, loading safety."""
+"""Paragraph role/theme classification: shipped model, script invariance, training, loading safety,
+and the compiled (numpy-only) model against its scikit-learn original."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,17 @@ from nianbao.errors import NianbaoError
 from nianbao.normalise import normalise
 from nianbao.pipeline import extract, process
 from nianbao.readers import read_bytes
-from nianbao.themes import Item, ThemeModel, default_model_dir, feature_text, label_set, load_model
+from nianbao.themes import (
+    COMPILED_FILE,
+    CompiledModel,
+    Item,
+    ThemeModel,
+    analyze,
+    default_model_dir,
+    feature_text,
+    label_set,
+    load_model,
+)
 from nianbao.themes_train import data_hash, fit, load_items, train
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,10 +50,20 @@ def _synthetic(n: int | None = None) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def shipped() -> ThemeModel:
-    if not (default_model_dir() / "model.skops").is_file():
+def shipped() -> CompiledModel:
+    if not (default_model_dir() / COMPILED_FILE).is_file():
         pytest.skip("shipped themes model not built")
     return load_model(None)
+
+
+def _assert_same(sk: ThemeModel, compiled: CompiledModel, items: list[Item]) -> None:
+    """Compiled scores equal scikit-learn's predict_proba within 1e-6, and every label is identical."""
+    a_themes, a_role = sk.proba(items)
+    b_themes, b_role = compiled.proba(items)
+    assert a_themes.shape == b_themes.shape and a_role.shape == b_role.shape
+    assert abs(a_themes - b_themes).max() < 1e-6
+    assert abs(a_role - b_role).max() < 1e-6
+    assert [(p.role, p.themes) for p in sk.predict(items)] == [(p.role, p.themes) for p in compiled.predict(items)]
 
 
 def test_label_set_matches_spec() -> None:
@@ -49,7 +72,7 @@ def test_label_set_matches_spec() -> None:
     assert len(labels["themes"]) == 12 and len(set(labels["themes"])) == 12
 
 
-def test_shipped_model_labels_a_report(shipped: ThemeModel) -> None:
+def test_shipped_model_labels_a_report(shipped: CompiledModel) -> None:
     report = extract(REPORT)
     paras = report.paragraphs
     assert [p.section for p in paras] == ["overview", "overview", "problems", "problems", "other"]
@@ -65,7 +88,7 @@ def test_shipped_model_labels_a_report(shipped: ThemeModel) -> None:
         assert abs(sum(v for k, v in p.scores.items() if k.startswith("role:")) - 1.0) < 0.01
 
 
-def test_traditional_twins_get_the_same_labels(shipped: ThemeModel) -> None:
+def test_traditional_twins_get_the_same_labels(shipped: CompiledModel) -> None:
     """Features are on normalised text: every traditional twin is classified like its simplified original."""
     rows = _synthetic()
     by_id = {r["id"]: r for r in rows}
@@ -81,7 +104,7 @@ def test_traditional_twins_get_the_same_labels(shipped: ThemeModel) -> None:
         assert (preds[i].role, preds[i].themes) == (preds[i + 1].role, preds[i + 1].themes)
 
 
-def test_traditional_report_matches_simplified_report(shipped: ThemeModel) -> None:
+def test_traditional_report_matches_simplified_report(shipped: CompiledModel) -> None:
     import opencc
 
     trad = opencc.OpenCC("s2tw").convert(REPORT).replace("門戶網站", "入口網站").replace("網絡", "網路")
@@ -96,19 +119,126 @@ def test_tiny_training_is_deterministic_and_round_trips(tmp_path: Path) -> None:
     assert len({r["role"] for r in rows}) >= 3
     data = tmp_path / "tiny.jsonl"
     data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
-    m1 = train([data], tmp_path / "m1", seed=0)
-    m2 = train([data], tmp_path / "m2", seed=0)
+    m1 = train([data], tmp_path / "m1", seed=0, cv=3)
+    m2 = train([data], tmp_path / "m2", seed=0, cv=3)
     assert m1["data_sha256"] == m2["data_sha256"] == data_hash(load_items([data]).items)
-    assert (tmp_path / "m1" / "MODEL_CARD.md").read_text(encoding="utf-8").startswith("# nianbao")
+    card = (tmp_path / "m1" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert card.startswith("# nianbao") and "## Cross-validated metrics" in card
+    assert m1["cv"]["k"] == 3 and f"**Themes micro-F1 {m1['cv']['micro_f1']:.3f}**" in card
+    assert (tmp_path / "m1" / COMPILED_FILE).is_file() and m1["compiled"]["n_features"] > 100
     loaded = ThemeModel.load(tmp_path / "m1")
     again = ThemeModel.load(tmp_path / "m2")
-    items = load_items([data]).items[:10]
+    items = load_items([data]).items
     assert [(p.role, p.themes, p.scores) for p in loaded.predict(items)] == \
         [(p.role, p.themes, p.scores) for p in again.predict(items)]
+    # tiny data: logistic-regression fallbacks (and constant labels) compile exactly too
+    assert m1["config"]["theme_model"] == m1["config"]["role_model"] == "logreg"
+    assert m1["compiled"]["role_mode"] == "softmax"
+    _assert_same(loaded, CompiledModel.load(tmp_path / "m1"), items)
     # the pipeline uses a user model given as option
     doc = read_bytes(REPORT.encode("utf-8"), "r.txt", ".txt")
     report = process(doc, options={"themes_model": str(tmp_path / "m1")})
     assert len(report.paragraphs) == 5 and all(p.role for p in report.paragraphs)
+
+
+def test_compiled_shipped_model_equals_sklearn(shipped: CompiledModel) -> None:
+    """The pipeline's numpy-only model scores like the skops model it was compiled from (200+ paragraphs)."""
+    items = load_items([SYNTHETIC]).items
+    assert len(items) >= 200
+    _assert_same(ThemeModel.load(default_model_dir()), shipped, items)
+    assert shipped.meta["compiled"]["role_mode"] == "calibrated"
+
+
+def test_compiled_word_features_and_constant_labels() -> None:
+    """jieba word n-grams (a non-default block) and a label without positives (constant predictor) compile too."""
+    items = load_items([SYNTHETIC]).items[::3]
+    for it in items:
+        it.themes = [t for t in it.themes if t != "oversight"]
+    model = fit(items, {"words": True, "tune_thresholds": False}, seed=0)
+    arrays, compiled = model.compile()
+    assert [b["name"] for b in compiled["blocks"]] == ["chars", "words"]
+    j = label_set()["themes"].index("oversight")
+    assert arrays["theme_count"][j] == 0 and arrays["theme_const"][j] == 0.0
+    _assert_same(model, CompiledModel(arrays, {**model.meta, "compiled": compiled}), items)
+
+
+def test_vectorised_char_path_equals_term_lookup(shipped: CompiledModel) -> None:
+    """Char n-grams as integer keys give the same sparse rows as looking each n-gram up in the vocabulary."""
+    import numpy as np
+
+    slow = CompiledModel.load(default_model_dir())
+    assert all(index is not None for *_, index in slow.blocks)
+    slow.blocks = [(spec, vocab, idf, None) for spec, vocab, idf, _ in slow.blocks]
+    items = load_items([SYNTHETIC]).items[:120]
+    items.append(Item(text="AB  ab\t𠀀𠀀x", section=None, format_id=None))  # case, spaces, astral plane
+    items.append(Item(text="", section="overview", format_id="gov_2021"))
+    for it in items:
+        (c1, v1), (c2, v2) = shipped.features(it), slow.features(it)
+        o1, o2 = np.argsort(c1), np.argsort(c2)
+        assert c1[o1].tolist() == c2[o2].tolist()
+        assert abs(v1[o1] - v2[o2]).max(initial=0.0) < 1e-12
+
+
+def test_analyzer_matches_sklearn() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    text = "Ab  cd\t依申请公开 ab\n\n(一)政府 信息"
+    for kwargs in ({"analyzer": "char", "ngram_range": (1, 3)}, {"analyzer": "char", "ngram_range": (2, 4)},
+                   {"analyzer": "word", "token_pattern": r"\S+", "ngram_range": (1, 2)},
+                   {"analyzer": "word", "ngram_range": (2, 3), "lowercase": False}):
+        vec = TfidfVectorizer(**kwargs)  # type: ignore[arg-type]
+        spec = {"lowercase": True, "token_pattern": vec.token_pattern, **kwargs}
+        assert analyze(text, spec) == vec.build_analyzer()(text), kwargs
+
+
+def test_pipeline_stage_does_not_import_sklearn() -> None:
+    """The themes stage runs on numpy alone: scikit-learn/scipy/skops would cost seconds of start-up."""
+    code = (
+        "import sys\n"
+        "from nianbao.pipeline import extract\n"
+        "import nianbao.themes\n"
+        f"report = extract({REPORT!r}, skip=['tables', 'checks', 'facts', 'merge'])\n"
+        "assert len(report.paragraphs) == 5 and all(p.role for p in report.paragraphs), report.paragraphs\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy', 'skops'))\n"
+        "print(len(heavy), heavy[:5])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("0 []"), out.stdout
+
+
+def test_compiled_model_refuses_pickles_and_mismatches(tmp_path: Path, shipped: CompiledModel) -> None:
+    import numpy as np
+
+    from nianbao.themes import META_FILE
+
+    meta = json.loads((default_model_dir() / META_FILE).read_text(encoding="utf-8"))
+    (tmp_path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    np.savez(tmp_path / COMPILED_FILE, W=np.array([{"x": 1}], dtype=object))  # an object array needs pickle
+    with pytest.raises(NianbaoError, match="not a usable compiled"):
+        CompiledModel.load(tmp_path)
+    with np.load(default_model_dir() / COMPILED_FILE, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["W"] = arrays["W"][:-1]  # one feature short: stale weights
+    np.savez(tmp_path / COMPILED_FILE, **arrays)
+    with pytest.raises(NianbaoError, match="does not match"):
+        CompiledModel.load(tmp_path)
+
+
+def test_model_without_compiled_file_is_compiled_on_load(tmp_path: Path, shipped: CompiledModel) -> None:
+    """A user model trained before model.npz existed still loads (compiled in memory)."""
+    import shutil
+
+    from nianbao.themes import META_FILE, MODEL_FILE
+
+    shutil.copy(default_model_dir() / MODEL_FILE, tmp_path / MODEL_FILE)
+    meta = json.loads((default_model_dir() / META_FILE).read_text(encoding="utf-8"))
+    meta.pop("compiled")
+    (tmp_path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    items = load_items([SYNTHETIC]).items[:30]
+    old = CompiledModel.load(tmp_path)
+    assert [(p.role, p.themes, p.scores) for p in old.predict(items)] == \
+        [(p.role, p.themes, p.scores) for p in shipped.predict(items)]
 
 
 def test_fit_learns_its_training_data() -> None:
@@ -152,9 +282,10 @@ def test_missing_user_model_warns_and_keeps_paragraphs(tmp_path: Path) -> None:
     assert any(w.code == "themes_model_missing" for w in report.warnings)
 
 
-def test_shipped_model_files_and_card(shipped: ThemeModel) -> None:
+def test_shipped_model_files_and_card(shipped: CompiledModel) -> None:
     d = default_model_dir()
     assert (d / "model.skops").stat().st_size < 6_000_000
+    assert (d / COMPILED_FILE).stat().st_size < 6_000_000
     card = (d / "MODEL_CARD.md").read_text(encoding="utf-8")
     meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
     assert meta["data_sha256"] in card and meta["version"] in card

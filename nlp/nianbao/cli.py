@@ -151,10 +151,15 @@ def train_themes(
     data: Annotated[list[Path] | None, typer.Option(help="Paragraph annotation files (JSONL).")] = None,
     out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/themes"),
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic).")] = 0,
+    cv: Annotated[int, typer.Option(help="Folds of the cross-validation reported in MODEL_CARD.md (0: skip).")] = 5,
 ) -> None:
     """Train the paragraph role/theme classifier; use it with `extract --model OUT`."""
     mod = _module("themes_train")
-    mod.train(data or mod.default_data(), out, seed=seed)
+    meta = mod.train(data or mod.default_data(), out, seed=seed, cv=cv)
+    scores = meta.get("cv", {})
+    if "micro_f1" in scores:
+        _err(f"nianbao: {scores['k']}-fold CV: themes micro-F1 {scores['micro_f1']:.3f}, "
+             f"role accuracy {scores['role_accuracy']:.3f}")
     _err(f"nianbao: wrote {out}")
 
 

@@ -23,7 +23,7 @@ from .themes_train import DEFAULT_CONFIG, fit, group_folds, load_items
 Backend = Callable[[list[Item], list[Item], int], tuple[list[str], np.ndarray, list[list[str]]]]
 
 
-def _sklearn_backend(config: dict[str, Any] | None) -> Backend:
+def sklearn_backend(config: dict[str, Any] | None) -> Backend:
     def run(train: list[Item], test: list[Item], seed: int) -> tuple[list[str], np.ndarray, list[list[str]]]:
         model = fit(train, config, seed)
         preds = model.predict(test)
@@ -99,7 +99,7 @@ def cross_validate(items: Sequence[Item], k: int = 5, seed: int = 0, backend: Ba
     """Grouped k-fold CV of one backend; metrics over the pooled out-of-fold predictions."""
     labels = label_set()
     themes, roles = list(labels["themes"]), list(labels["roles"])
-    backend = backend or _sklearn_backend(None)
+    backend = backend or sklearn_backend(None)
     items = list(items)
     pred_role: list[str] = [""] * len(items)
     pred_themes: list[list[str]] = [[] for _ in items]
@@ -154,7 +154,7 @@ def cross_validate(items: Sequence[Item], k: int = 5, seed: int = 0, backend: Ba
 def evaluate(data: list[Path], k: int = 5, seed: int = 0, config: dict[str, Any] | None = None) -> dict[str, Any]:
     """k-fold CV of the shipped configuration (or ``config``) on JSONL files."""
     loaded = load_items(data)
-    result = cross_validate(loaded.items, k, seed, _sklearn_backend(config), name="sklearn")
+    result = cross_validate(loaded.items, k, seed, sklearn_backend(config), name="sklearn")
     result["skipped"] = loaded.skipped
     return result
 
@@ -175,7 +175,7 @@ def compare(data: list[Path], k: int = 5, seed: int = 0, spacy_epochs: int = 20,
             progress: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
     """CV results of several scikit-learn configurations and of spaCy textcat, same folds."""
     items = load_items(data).items
-    runs: list[tuple[str, Backend]] = [(name, _sklearn_backend(cfg)) for name, cfg in (variants or VARIANTS).items()]
+    runs: list[tuple[str, Backend]] = [(name, sklearn_backend(cfg)) for name, cfg in (variants or VARIANTS).items()]
     if with_spacy:
         runs.append((f"spaCy textcat_multilabel + textcat (blank zh, BOW char 1-3, {spacy_epochs} epochs)",
                      _spacy_backend(spacy_epochs)))
@@ -212,7 +212,8 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
         "",
         f"Version {meta.get('version')} · trained on {meta.get('n_items')} labelled paragraphs · "
         f"training data sha256 `{meta.get('data_sha256', '')}` · seed {meta.get('seed')} · "
-        f"model file {meta.get('model_bytes', 0) / 1e6:.1f} MB (`model.skops`, skops format, no pickle).",
+        f"model files {meta.get('model_bytes', 0) / 1e6:.1f} MB (`model.skops`, skops format, no pickle) and "
+        f"{meta.get('compiled', {}).get('bytes', 0) / 1e6:.1f} MB (`model.npz`, compiled, used by the pipeline).",
         "",
         "## What it does",
         "For every prose paragraph of sections 一 (overview), 五 (problems), 六 (other) and of legacy reports "
@@ -233,7 +234,11 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
                       else "multinomial logistic regression") + f" (C={cfg['role_C']}, balanced class weights).",
         "",
         "Stored with skops; `ThemeModel.load` refuses any type outside `nianbao.themes.TRUSTED_TYPES` "
-        "(scikit-learn estimators, numpy/scipy arrays, builtins).",
+        "(scikit-learn estimators, numpy/scipy arrays, builtins). Training also compiles the fitted model to plain "
+        "arrays in `model.npz` (vocabulary, idf, linear weights and intercepts, sigmoid calibration parameters, "
+        "loaded with `allow_pickle=False`; settings in `meta.json` under `compiled`): the pipeline classifies with "
+        "`nianbao.themes.CompiledModel`, numpy only, whose scores equal scikit-learn's `predict_proba` to 1e-6 "
+        "(tests/test_themes.py), without the seconds that importing scikit-learn/scipy costs at start-up.",
         "",
         "Label set: roles " + ", ".join(meta.get("roles", [])) + "; themes " + ", ".join(meta.get("themes", [])) + ".",
         "",
@@ -275,6 +280,8 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
         for g in roles:
             out.append(f"| {g} | " + " | ".join(str(evaluation["role"]["confusion"][g][p]) for p in roles) + " |")
         out.append("")
+    elif meta.get("cv", {}).get("note"):
+        out += ["## Cross-validated metrics", "", meta["cv"]["note"] + ".", ""]
     if comparison:
         out += ["## Model comparison (same folds)", "",
                 "Seconds are wall time of the whole 5-fold run (training included) on 2 shared CPU cores whose load "
@@ -290,9 +297,10 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
         "from pathlib import Path",
         "from nianbao.themes_train import train, default_data",
         "from nianbao.themes_eval import evaluate",
-        "ev = evaluate(default_data(), k=5)          # grouped 5-fold CV",
+        "ev = evaluate(default_data(), k=5)          # grouped 5-fold CV (train() runs it itself when not given)",
         "train(default_data(), Path('models/themes'), seed=0, evaluation=ev)",
         "```",
+        "or `nianbao train themes --out DIR [--cv 5]`, then `nianbao extract --model DIR ...`.",
         "Stand-off records need the shared reference tree (`../shared` or `$NIANBAO_SHARED`); without it they are "
         "skipped and reported. A user model directory can be passed to the pipeline as option `themes_model`.",
         "",

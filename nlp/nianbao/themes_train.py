@@ -240,6 +240,7 @@ def fit(items: Sequence[Item], config: dict[str, Any] | None = None, seed: int =
         cfg = {**cfg, "theme_model": "logreg"}
     if min(role_counts.values()) < 4:
         cfg = {**cfg, "role_model": "logreg"}
+    meta["config"] = cfg  # what was fitted, fallbacks included
     theme_clf = _theme_estimator(cfg, seed)
     theme_clf.fit(X, Y)
     role_clf = _role_estimator(cfg, seed)
@@ -279,12 +280,28 @@ def default_data() -> list[Path]:
 
 
 def train(data: list[Path], out: Path, seed: int = 0, config: dict[str, Any] | None = None,
-          evaluation: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Train on JSONL files, write ``out/model.skops`` + ``meta.json`` + ``MODEL_CARD.md``; return meta."""
-    from .themes_eval import model_card
+          evaluation: dict[str, Any] | None = None, cv: int = 5) -> dict[str, Any]:
+    """Train on JSONL files and write ``out/``: ``model.skops``, the compiled ``model.npz`` the pipeline
+    uses, ``meta.json`` and ``MODEL_CARD.md``; return meta.
+
+    Unless ``evaluation`` is given, a grouped ``cv``-fold cross-validation of the same configuration runs
+    first so that the card reports held-out metrics (``cv=0`` skips it; a CV that cannot run on tiny
+    data is noted in meta instead of failing the training).
+    """
+    from .themes_eval import cross_validate, model_card, sklearn_backend
 
     t0 = time.perf_counter()
     loaded = load_items(data)
+    if evaluation is None and cv >= 2:
+        try:
+            evaluation = cross_validate(loaded.items, cv, seed, sklearn_backend(config), name="sklearn")
+        except NianbaoError as exc:
+            evaluation = None
+            cv_note = f"cross-validation not run: {exc.reason}"
+        else:
+            cv_note = ""
+    else:
+        cv_note = "" if evaluation else "cross-validation not run (cv=0)"
     model = fit(loaded.items, config, seed)
     meta = model.meta
     meta["data_sha256"] = data_hash(loaded.items)
@@ -297,8 +314,18 @@ def train(data: list[Path], out: Path, seed: int = 0, config: dict[str, Any] | N
     if evaluation:
         meta["cv"] = {"micro_f1": evaluation["themes"]["micro"]["f1"], "role_accuracy": evaluation["role"]["accuracy"],
                       "k": evaluation["k"]}
+    elif cv_note:
+        meta["cv"] = {"note": cv_note}
     model.save(Path(out))
     meta["model_bytes"] = (Path(out) / MODEL_FILE).stat().st_size
     model.save_meta(Path(out))  # now with the size recorded
     (Path(out) / "MODEL_CARD.md").write_text(model_card(meta, evaluation), encoding="utf-8")
     return meta
+
+
+def compile_directory(directory: Path) -> dict[str, Any]:
+    """(Re)write ``model.npz`` and ``meta["compiled"]`` of a model directory from its ``model.skops``."""
+    model = ThemeModel.load(Path(directory))
+    model.save_compiled(Path(directory))
+    model.save_meta(Path(directory))
+    return model.meta
