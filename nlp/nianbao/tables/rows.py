@@ -157,18 +157,48 @@ def _fit(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...], i
                 return Fit(good, "ambiguous")
         return Fit([], "unparsable")
     vecs = splits(vals, width, identity)
-    if not vecs and all(t.whole_cell for t in vals if t.kind == "num"):
-        # clean delimited numbers are never cut: a " | "-joined line drops its empty last cell
-        pieces = [Piece(t.kind, t.text, t.start, t.end) for t in vals]
-        end = vals[-1].end
-        return Fit([pieces + [Piece("blank", "", end, end)] * (width - len(vals))], "ambiguous", uncertain=True)
-    if not vecs:
+    if not vecs and all(t.whole_cell for t in vals if t.kind == "num") and width - len(vals) <= MAX_LOST:
+        vecs = _lost_cells(vals, width)
+        uncertain = True
+    elif not vecs:
         return Fit([], "unparsable")
+    else:
+        uncertain = False
     scored = sorted(((-identity_hits(v, identity), prior_penalty(v, cols, priors), i) for i, v in enumerate(vecs)))
     best = scored[0][0]
     viable = [vecs[i] for h, _p, i in scored if h == best][:MAX_VIABLE]
     distinct = {tuple(p.raw for p in v) for v in viable}
+    if uncertain:
+        return Fit(viable, "ambiguous", uncertain=True)
     return Fit(viable, "ok" if len(distinct) == 1 else "ambiguous", split=True)
+
+
+MAX_LOST = 2
+
+
+def _lost_cells(vals: list[Tok], width: int) -> list[list[Piece]]:
+    """Readings of clean delimited numbers when empty cells were dropped (a " | "-joined line, a
+    converted PDF): a blank goes in at each possible place, the last place first. Numbers are never cut."""
+    pieces = [Piece(t.kind, t.text, t.start, t.end) for t in vals]
+    missing = width - len(vals)
+    out: list[list[Piece]] = []
+    for where in sorted(_combos(width, missing), key=lambda c: [-i for i in reversed(c)]):
+        it = iter(pieces)
+        vec: list[Piece] = []
+        for i in range(width):
+            if i in where:
+                at = vec[-1].end if vec else pieces[0].start
+                vec.append(Piece("blank", "", at, at))
+            else:
+                vec.append(next(it))
+        out.append(vec)
+    return out
+
+
+def _combos(n: int, k: int) -> list[tuple[int, ...]]:
+    if k == 0:
+        return [()]
+    return [(i, *rest) for i in range(n) for rest in _combos(n, k - 1) if not rest or rest[0] > i]
 
 
 def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
@@ -177,6 +207,7 @@ def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
     obs: list[Obs] = []
     cur: Obs | None = None
     value_lines = _value_only_lines(toks)
+    lines_with_values = {t.line for t in toks if t.is_value}
     prev_line = None
     for t in toks:
         new_line = t.line != prev_line
@@ -187,7 +218,7 @@ def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
         if t.kind == "label":
             cands = {k for k, r in enumerate(rows) if r.pattern.search(t.text)}
             if cur is not None and (cur.numeric or (cur.values and any(rows[k].key not in parents for k in cur.cands))
-                                    or _other_row(cur.cands, cands, rows)):
+                                    or (t.line in lines_with_values and _other_row(cur.cands, cands, rows))):
                 obs.append(cur)  # a complete row, or a row printed without any cell (blank, not 0)
                 cur = None
             if cur is None:
@@ -211,7 +242,9 @@ def _other_row(cur: set[int], new: set[int], rows: list[RowSpec]) -> bool:
     """A label naming another row than the pending label (neither is the other's group header).
 
     "规章" on a line of its own followed by "行政规范性文件 5 1 23": the first row was printed
-    with no cell at all and must not take the next row's values.
+    with no cell at all and must not take the next row's values. (Only called when the new
+    label's line carries values: labels stacked above value-only lines, as converted PDFs print
+    them, still collect their values below.)
     """
     if not cur or not new or cur & new:
         return False
