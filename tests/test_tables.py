@@ -258,37 +258,41 @@ def test_printed_subtotal_that_does_not_add_up_fails() -> None:
     assert report.tables["table3.results_total.total"].value == values["table3.results_total.total"]
 
 
+_ALONE = {"regulations": "规章", "normative_docs": "行政规范性文件", "carried_over": "二、上年结转",
+          "denied_state_secret": "1.属于国家秘密", "denied_law_prohibited": "2.其他法律"}
+
+
+@pytest.mark.parametrize("rows", [("regulations", "carried_over"), ("regulations", "normative_docs"),
+                                  ("denied_state_secret", "denied_law_prohibited")], ids="+".join)
 @pytest.mark.parametrize("layout", ["pipe", "tsv", "cell_per_line", "markdown"])
-def test_row_printed_without_cells_stays_blank(layout: str) -> None:
-    """A label alone on its line ("规章", "二、上年结转…") is a blank row, not the next row's label."""
+def test_row_printed_without_cells_stays_blank(layout: str, rows: tuple[str, ...]) -> None:
+    """A label alone on its line ("规章", "二、上年结转…") is a blank row, not the next row's label;
+    several such rows in a row are each blank."""
     values = F.make_values("gov_2021")
-    bl = F.blocks("gov_2021", values)
-    t2 = bl[4]
-    assert isinstance(t2, list)
-    bl[4] = [[(text, 1, 1)] if text == "规章" else row for row in t2 for text in [row[0][0]]]
-    t3 = bl[6]
-    assert isinstance(t3, list)
-    bl[6] = [[row[0]] if row[0][0].startswith("二、上年") else row for row in t3]
     renderer = {"pipe": F.render_pipe, "tsv": F.render_tsv, "cell_per_line": F.render_cell_per_line,
                 "markdown": F.render_markdown}[layout]
-    text = _labels_alone(F._text_doc(bl, renderer), layout, ("规章", "二、上年结转"))
-    assert "规章\t" not in text and "规章 | " not in text
+    text = _labels_alone(F._text_doc(F.blocks("gov_2021", values), renderer), layout, tuple(_ALONE[r] for r in rows))
     report, _ = _parse(text.encode(), ".md" if layout == "markdown" else ".txt")
-    for key in [k for k in values if k.startswith(("table2.regulations.", "table3.carried_over."))]:
+    blank = [k for k in values if k.split(".")[1] in rows]
+    assert blank
+    for key in blank:
         assert (report.tables[key].value, report.tables[key].status) == (None, "blank"), key
         values[key] = None
     assert _wrong(report, values) == {}
 
 
 def _labels_alone(text: str, layout: str, labels: tuple[str, ...]) -> str:
-    """Rows whose label starts with one of ``labels`` printed as the label alone (no empty cells)."""
+    """Rows with one of ``labels`` printed up to that label only: no cell, not even an empty one."""
     out: list[str] = []
     dropping = False
+    sep = "\t" if layout == "tsv" else " | "
     for line in text.split("\n"):
-        body = line.strip("| \t")
-        if any(body.startswith(lb) for lb in labels):
-            out.append({"markdown": f"| {body} |", "cell_per_line": f"{body} |"}.get(layout, body))
-            dropping = layout == "cell_per_line"  # its empty-cell lines follow, up to the row-end marker
+        cells = [c.strip() for c in (line.split("\t") if layout == "tsv" else line.strip("| ").split("|"))]
+        hit = next((i for i, c in enumerate(cells) if c.startswith(labels)), None)
+        if hit is not None:
+            kept = sep.join(cells[:hit + 1])
+            out.append({"markdown": f"| {kept} |", "cell_per_line": f"{kept} |"}.get(layout, kept))
+            dropping = layout == "cell_per_line"  # its cell lines follow, up to the row-end marker
             continue
         if dropping and line != "||":
             continue

@@ -2,8 +2,10 @@
 
 Pipeline inside the stage: locate each table (locate.py) → token stream from the text or from
 the reader's grids (tokens.py) → rows by label, values by position (rows.py, with
-run-together digit splitting in runtogether.py) → canonical cells. The 2014–2018 statistics
-annex goes to ``report.legacy_stats`` (legacy.py).
+run-together digit splitting in runtogether.py) → canonical cells → derived keys of spec §5.4
+(derive.py: subtotal rows and column, 2021 (六)其他处理, litigation total; status ``derived``
+unless the report prints them). The 2014–2018 statistics annex goes to ``report.legacy_stats``
+(legacy.py).
 """
 
 from __future__ import annotations

@@ -219,7 +219,8 @@ def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
             cands = {k for k, r in enumerate(rows) if r.pattern.search(t.text)}
             if cur is not None and (cur.numeric or (cur.values and any(rows[k].key not in parents for k in cur.cands))
                                     or (t.line in lines_with_values and _other_row(cur.cands, cands, rows))):
-                obs.append(cur)  # a complete row, or a row printed without any cell (blank, not 0)
+                # a complete row, or rows printed without any cell (blank, not 0)
+                obs.extend(_split_labels(cur, rows) if not cur.numeric else [cur])
                 cur = None
             if cur is None:
                 cur = Obs()
@@ -238,6 +239,26 @@ def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
     return [o for o in obs if o.cands or o.numeric]
 
 
+def _split_labels(o: Obs, rows: list[RowSpec]) -> list[Obs]:
+    """Consecutive labels without any cell ("规章" / "行政规范性文件" / then a full row): one blank row each."""
+    out: list[Obs] = []
+    for t in o.labels:
+        cands = {k for k, r in enumerate(rows) if r.pattern.search(t.text)}
+        if out and not _other_row(out[-1].cands, cands, rows):
+            out[-1].labels.append(t)
+            out[-1].cands |= cands
+        else:
+            out.append(Obs(labels=[t], cands=set(cands)))
+    out[-1].values = o.values  # empty placeholders after the last label are its cells
+    return out
+
+
+def _effective(cands: set[int], rows: list[RowSpec]) -> set[str]:
+    """Row keys of ``cands`` without the group headers of other candidates ((三)不予公开 + 1.属于国家秘密)."""
+    keys = {rows[k].key for k in cands}
+    return keys - {rows[k].parent for k in cands if rows[k].parent}
+
+
 def _other_row(cur: set[int], new: set[int], rows: list[RowSpec]) -> bool:
     """A label naming another row than the pending label (neither is the other's group header).
 
@@ -246,11 +267,11 @@ def _other_row(cur: set[int], new: set[int], rows: list[RowSpec]) -> bool:
     label's line carries values: labels stacked above value-only lines, as converted PDFs print
     them, still collect their values below.)
     """
-    if not cur or not new or cur & new:
+    keys_cur, keys_new = _effective(cur, rows), _effective(new, rows)
+    if not keys_cur or not keys_new or keys_cur & keys_new:
         return False
-    keys_cur = {rows[k].key for k in cur}
-    keys_new = {rows[k].key for k in new}
-    return not any(rows[k].parent in keys_cur for k in new) and not any(rows[k].parent in keys_new for k in cur)
+    parent = {r.key: r.parent for r in rows}
+    return not any(parent[k] in keys_cur for k in keys_new) and not any(parent[k] in keys_new for k in keys_cur)
 
 
 def _value_only_lines(toks: list[Tok]) -> set[int]:
