@@ -232,7 +232,7 @@ def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
                 cur = Obs()
             cur.values.append(t)
     if cur is not None:
-        obs.append(cur)
+        obs.extend(_split_labels(cur, rows) if not cur.numeric else [cur])
     for o in obs:  # a group header matched together with its child is only the header
         child_parents = {rows[k].parent for k in o.cands if rows[k].parent}
         o.cands = {k for k in o.cands if rows[k].key not in child_parents}
