@@ -361,3 +361,12 @@ def test_number_split_over_two_cells_is_rejoined() -> None:
     cell = report.tables["table3.granted.natural_person"]
     assert (cell.value, cell.raw, cell.status) == (15, "1 5", "ok")
     assert doc_text[cell.start:cell.end] == "1 | 5"  # the citation covers both fragments
+    # the same in a grid (HTML here; PDF grids take the same path): one <td> became two
+    html = F.render_html(F.blocks("gov_2019", values))
+    row_at = html.index("（一）予以公开")
+    cut_at = html.index("<td>15</td>", row_at)
+    html = html[:cut_at] + "<td>1</td><td>5</td>" + html[cut_at + len("<td>15</td>"):]
+    report, _ = _parse(html.encode(), ".html")
+    cell = report.tables["table3.granted.natural_person"]
+    assert (cell.value, cell.raw, cell.status) == (15, "1 5", "ok")
+    assert _wrong(report, values) == {}
