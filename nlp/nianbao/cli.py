@@ -8,6 +8,7 @@ start-up stays fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -205,6 +206,10 @@ def labelstudio_import(
 
 
 def main() -> None:
+    # One BLAS thread per process: our arrays are tiny, and spinning BLAS threads in every
+    # --jobs worker oversubscribes the cores (measured 5x slower on 2 cores).
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     try:
         app()
     except KeyboardInterrupt:
