@@ -61,32 +61,35 @@ def stage_throughput(files: list[Path]) -> tuple[dict[str, float], dict[str, lis
     out["normalise"] = chars / timed(lambda: [normalise(d.text) for d in docs])
     per_stage = {name: 0.0 for name, _ in STAGES}
     per_type: dict[str, list[float]] = {}
+    text_chars = 0
     pages = 0
     pdf_seconds = 0.0
-    for f in files:
-        t0 = time.perf_counter()
-        doc = read(f)
-        ctx = Context(doc=doc, norm=normalise(doc.text), report=Report(source=doc.source))
-        for name, module in STAGES:
-            try:
+    for timed_pass in (False, True):  # the first pass loads models and warms caches
+        for f in files:
+            t0 = time.perf_counter()
+            doc = read(f)
+            ctx = Context(doc=doc, norm=normalise(doc.text), report=Report(source=doc.source))
+            for name, module in STAGES:
                 mod = importlib.import_module(module)
-            except ModuleNotFoundError:
+                t = time.perf_counter()
+                mod.run(ctx)
+                if timed_pass:
+                    per_stage[name] += time.perf_counter() - t
+            total = time.perf_counter() - t0
+            if not timed_pass:
                 continue
-            if not hasattr(mod, "run"):
-                continue
-            t = time.perf_counter()
-            mod.run(ctx)
-            per_stage[name] += time.perf_counter() - t
-        total = time.perf_counter() - t0
-        per_type.setdefault(doc.media_type, []).append(total)
-        if doc.media_type == "pdf":
-            pages += doc.pages or 0
-            pdf_seconds += total
+            per_type.setdefault(doc.media_type, []).append(total)
+            if doc.media_type in ("text", "markdown"):
+                text_chars += len(doc.text)
+            if doc.media_type == "pdf":
+                pages += doc.pages or 0
+                pdf_seconds += total
     for name, secs in per_stage.items():
         if secs > 0:
             out[name] = chars / secs
-    e2e = sum(sum(v) for v in per_type.values())
-    out["end-to-end"] = chars / e2e
+    text_secs = sum(sum(per_type.get(k, [])) for k in ("text", "markdown"))
+    out["end-to-end, text inputs"] = text_chars / text_secs if text_secs else float("nan")
+    out["end-to-end, all inputs"] = chars / sum(sum(v) for v in per_type.values())
     return out, per_type, pages, int(pdf_seconds * 1000)
 
 
@@ -150,7 +153,7 @@ def main() -> None:
     lines += ["", "## End to end per input type", "", "| input | reports | reports/s |", "|---|---:|---:|"]
     for mt, secs in sorted(per_type.items()):
         lines.append(f"| {mt} | {len(secs)} | {len(secs) / sum(secs):.1f} |")
-    e2e_ratio = rates["end-to-end"] / ceiling
+    e2e_ratio = rates["end-to-end, text inputs"] / ceiling
     jobs_speedup = wall1 / wall2
     checks = [
         ("end-to-end text pipeline vs rjieba", f"{e2e_ratio:.1%}", GOALS["e2e_vs_rjieba"] <= e2e_ratio, "≥ 25%"),
