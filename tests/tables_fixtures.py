@@ -13,6 +13,8 @@ import random
 from collections.abc import Callable
 from functools import lru_cache
 
+from nianbao.readers.builder import expand_spans
+
 Span = tuple[str, int, int]  # (text, rowspan, colspan)
 Values = dict[str, float | int | None]
 
@@ -280,20 +282,8 @@ def blocks(fmt: str, v: Values, title: str = "某县人民政府2021年政府信
 
 
 def expand(rows: list[list[Span]]) -> list[list[tuple[str, bool]]]:
-    """Rowspan/colspan expanded to a rectangle of (text, is_copy)."""
-    grid: dict[tuple[int, int], tuple[str, bool]] = {}
-    width = 0
-    for r, row in enumerate(rows):
-        c = 0
-        for text, rs, cs in row:
-            while (r, c) in grid:
-                c += 1
-            for dr in range(rs):
-                for dc in range(cs):
-                    grid[(r + dr, c + dc)] = (text, bool(dr or dc))
-            c += cs
-            width = max(width, c)
-    return [[grid.get((r, c), ("", False)) for c in range(width)] for r in range(len(rows))]
+    """Rowspan/colspan expanded to a rectangle of (text, is_copy), as the HTML reader does."""
+    return expand_spans(rows)
 
 
 # --- renderers -------------------------------------------------------------------------------------

@@ -17,20 +17,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from .resources import shared_dir, shared_doc_path
+
 REPO = Path(__file__).resolve().parents[2]
 
 
-def default_shared_dir() -> Path:
-    return REPO.parent / "shared"
-
-
-def doc_path(doc_id: str, shared: Path) -> Path | None:
-    """The file of a document id (seed000 → seeds/000_*.txt, r013 → corpus/files/r013.*)."""
-    if doc_id.startswith("seed"):
-        hits = sorted((shared / "seeds").glob(f"{doc_id[4:]}_*"))
-    else:
-        hits = sorted((shared / "corpus" / "files").glob(f"{doc_id}.*"))
-    return hits[0] if hits else None
+default_shared_dir = shared_dir
+doc_path = shared_doc_path
 
 
 def load_gold(data_dir: str | Path) -> dict[str, list[dict[str, Any]]]:

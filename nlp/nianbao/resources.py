@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -24,3 +25,19 @@ def read_lines(name: str) -> list[str]:
     """Non-empty, non-comment lines of a data file."""
     lines = data_path(name).read_text(encoding="utf-8").splitlines()
     return [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def shared_dir() -> Path:
+    """The read-only reference tree (``../shared`` next to the repo, or $NIANBAO_SHARED)."""
+    env = os.environ.get("NIANBAO_SHARED")
+    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def shared_doc_path(doc_id: str, root: Path | None = None) -> Path | None:
+    """The file of a shared document id (seed000 → seeds/000_*.txt, r013 → corpus/files/r013.*)."""
+    root = root or shared_dir()
+    if doc_id.startswith("seed"):
+        hits = sorted((root / "seeds").glob(f"{doc_id[4:]}_*"))
+    else:
+        hits = sorted((root / "corpus" / "files").glob(f"{doc_id}.*"))
+    return hits[0] if hits else None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -26,6 +25,8 @@ from typing import Any
 import numpy as np
 
 from .errors import NianbaoError
+from .resources import shared_dir as _shared_dir
+from .resources import shared_doc_path
 from .themes import MODEL_FILE, Item, ThemeModel, feature_text, label_set, words
 
 VERSION = "1.0.0"
@@ -54,20 +55,8 @@ class LoadReport:
     files: dict[str, int] = field(default_factory=dict)
 
 
-def shared_dir() -> Path:
-    """The read-only reference tree (``../shared`` next to the repo, or $NIANBAO_SHARED)."""
-    env = os.environ.get("NIANBAO_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
-
-
-def doc_path(doc_id: str, root: Path | None = None) -> Path | None:
-    """File of a shared document id (seedNNN or rNNN), or None when absent."""
-    root = root or shared_dir()
-    if doc_id.startswith("seed"):
-        hits = sorted((root / "seeds").glob(f"{doc_id[4:]}_*"))
-    else:
-        hits = sorted((root / "corpus" / "files").glob(f"{doc_id}.*"))
-    return hits[0] if hits else None
+shared_dir = _shared_dir
+doc_path = shared_doc_path
 
 
 @lru_cache(maxsize=64)
