@@ -146,7 +146,7 @@ def is_table_like(norm_text: str, r: _Rules | None = None) -> bool:
     body = re.sub(r"\s", "", norm_text)
     if not body:
         return True
-    digits = sum(ch.isdigit() for ch in body)
+    digits = sum(map(str.isdigit, body))
     return digits / len(body) > r.table_digit_share
 
 

@@ -530,11 +530,12 @@ class CompiledModel:
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
             raise NianbaoError(str(npz_path), f"not a usable compiled themes model ({exc})") from None
 
-    def features(self, item: Item) -> tuple[np.ndarray, np.ndarray]:
-        """(columns, values) of one item's sparse feature row: TF-IDF blocks, then tags."""
+    def features(self, item: Item, blocks: Sequence[Any] | None = None, tags: bool = True
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, values) of one item's sparse feature row: TF-IDF ``blocks`` (default all), then tags."""
         cols: list[np.ndarray] = []
         vals: list[np.ndarray] = []
-        for spec, vocab, idf, index in self.blocks:
+        for spec, vocab, idf, index in self.blocks if blocks is None else blocks:
             text = words(item.text) if spec["input"] == "words" else item.text
             if index is not None:  # char n-grams as integer keys: vectorised lookup and counting
                 if spec["lowercase"]:
@@ -569,7 +570,7 @@ class CompiledModel:
             cols.append(c + spec["offset"])
             vals.append(v)
         tag_vals: dict[int, float] = {}
-        for tag in item_tags(item):
+        for tag in item_tags(item) if tags else ():
             if tag in self.tag_index:
                 k = self.tag_index[tag]
                 tag_vals[k] = tag_vals.get(k, 0.0) + self.tag_weight
@@ -580,13 +581,60 @@ class CompiledModel:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return np.concatenate(cols), np.concatenate(vals)
 
+    def _char_block(self, items: Sequence[Item], spec: dict[str, Any], idf: np.ndarray | None,
+                    index: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, columns, values) of one char n-gram block for all items at once.
+
+        One ``searchsorted`` and one ``unique`` over the whole batch: per-paragraph numpy calls
+        cost more than the arithmetic. Rows, then columns, come out sorted, as ``features`` gives them.
+        """
+        texts = [it.text.lower() if spec["lowercase"] else it.text for it in items]
+        keys_per = [_text_char_keys(_WHITE_SPACES.sub(" ", t), *spec["ngram_range"]) for t in texts]
+        sizes = np.fromiter(map(len, keys_per), dtype=np.int64, count=len(keys_per))
+        keys = np.concatenate(keys_per)
+        rows = np.repeat(np.arange(len(items), dtype=np.int64), sizes)
+        sorted_keys, key_cols = index
+        pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+        hit = sorted_keys[pos] == keys
+        width = int(key_cols.max()) + 1 if len(key_cols) else 1
+        pair, n = np.unique(rows[hit] * width + key_cols[pos[hit]], return_counts=True)
+        r, c = np.divmod(pair, width)
+        v = n.astype(np.float64)
+        if spec["sublinear_tf"]:
+            v = np.log(v) + 1.0
+        if idf is not None:
+            v = v * idf[c]
+        if spec["norm"] in ("l2", "l1"):
+            norm = np.bincount(r, weights=v * v if spec["norm"] == "l2" else np.abs(v), minlength=len(items))
+            if spec["norm"] == "l2":
+                norm = np.sqrt(norm)
+            v = v / np.where(norm > 0.0, norm, 1.0)[r]
+        return r, c + spec["offset"], v
+
     def decisions(self, items: Sequence[Item]) -> np.ndarray:
         """Linear outputs X·Wᵀ + b of every unit (n × units)."""
-        Z = np.empty((len(items), self.W.shape[1]))
+        Z = np.zeros((len(items), self.W.shape[1]))
+        batched = [b for b in self.blocks if b[3] is not None] if items else []
+        for spec, _vocab, idf, index in batched:
+            r, c, v = self._char_block(items, spec, idf, index)  # type: ignore[arg-type]
+            if len(r):
+                # segment sums in C, not BLAS: a threaded gemm on a small batch costs more than it computes
+                starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
+                Z[r[starts]] += np.add.reduceat(self.W[c] * v[:, None], starts, axis=0)
+        rest = [b for b in self.blocks if b[3] is None]
+        tag_rows: list[int] = []
+        tag_cols: list[int] = []
         for i, it in enumerate(items):
-            c, v = self.features(it)
-            # elementwise sum, not BLAS: a threaded gemv per paragraph costs more than it computes
-            Z[i] = (self.W[c] * v[:, None]).sum(axis=0) if len(c) else 0.0
+            if rest:
+                c, v = self.features(it, rest, tags=False)
+                if len(c):
+                    Z[i] += (self.W[c] * v[:, None]).sum(axis=0)
+            for tag in item_tags(it):
+                if tag in self.tag_index:
+                    tag_rows.append(i)
+                    tag_cols.append(self.tag_index[tag])
+        if tag_rows:
+            np.add.at(Z, np.array(tag_rows), self.W[np.array(tag_cols)] * self.tag_weight)
         return Z + self.b
 
     def proba(self, items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
