@@ -22,8 +22,9 @@ from .schema import FormatId, Section
 _NUM = "一二三四五六七八九十"
 # numeral heading prefix: 一、 / 一. / 第一部分 / 1、 / markdown; must start a line or follow a sentence end
 _HEAD = re.compile(
-    # fail fast: a candidate starts at a line start or on a character that can open a heading
-    rf"(?:(?<=\n)|^|(?=[#第(\d{_NUM}]))"
+    # fail fast: a candidate starts at a line start, or elsewhere only where a numeral or markdown marker follows
+    rf"(?:(?<=\n)|^|(?=#|[{_NUM}]{{1,3}}\s*[、.．]|第[{_NUM}]{{1,3}}部分|\([{_NUM}]{{1,3}}\)|[{_NUM}]{{1,3}}是|"
+    rf"\d{{1,2}}\s*[、.．](?!\d)))"
     rf"(?P<md>#{{1,6}}\s*)?(?P<num>(?P<top>[{_NUM}]{{1,3}})\s*[、.．]|第[{_NUM}]{{1,3}}部分[、.:]?|"
     rf"(?P<sub>\([{_NUM}]{{1,3}}\)|[{_NUM}]{{1,3}}是)|(?P<arabic>\d{{1,2}})\s*[、.．](?!\d))?\s*",
 )
@@ -60,6 +61,8 @@ def _config() -> dict:
         pats += [(re.compile(p), False) for p in spec.get("variants", [])]
         compiled[key] = pats
     cfg["compiled"] = compiled
+    # one alternation of every title pattern: most line starts match none, and one C-level try rejects them
+    cfg["any_title"] = re.compile("|".join(f"(?:{p.pattern})" for pats in compiled.values() for p, _ in pats))
     cfg["format_patterns"] = {k: re.compile("|".join(v)) for k, v in cfg["formats"].items()}
     return cfg
 
@@ -93,6 +96,7 @@ def _heading_candidates(text: str, cfg: dict) -> list[_Candidate]:
     out: list[_Candidate] = []
     scores = cfg["scores"]
     limit = cfg["max_heading_chars"]
+    any_title = cfg["any_title"]
     for m in _HEAD.finditer(text):
         # a heading starts a line or follows a sentence end; crawler text glues exact titles to table cells
         prev = text[m.start() - 1] if m.start() else "\n"
@@ -105,7 +109,7 @@ def _heading_candidates(text: str, cfg: dict) -> list[_Candidate]:
         line_end = text.find("\n", pos)
         line_end = len(text) if line_end < 0 else line_end
         window = text[pos:min(line_end, pos + limit)]
-        if not window:
+        if not window or any_title.match(window) is None:
             continue
         for key, pats in cfg["compiled"].items():
             best: tuple[float, int] | None = None
