@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from ..errors import ReadError
 from ..schema import Document, MediaType, Notice
@@ -34,11 +35,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+# control characters (except line breaks and tabs), private-use code points and U+FFFD mark a wrong decoding
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]+")
+_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+
+
 def _printable_share(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t") or "\ue000" <= ch <= "\uf8ff" or ch == "\ufffd")
+    bad = sum(map(len, _UNPRINTABLE.findall(sample)))
     return 1 - bad / len(sample)
 
 
@@ -46,7 +52,7 @@ def _cjk_share(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    return sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff") / len(sample)
+    return sum(map(len, _CJK_RUN.findall(sample))) / len(sample)
 
 
 def decode(data: bytes, source: str) -> tuple[str, str, list[Notice]]:
