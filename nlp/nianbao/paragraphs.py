@@ -30,7 +30,7 @@ from .normalise import NormText
 from .resources import load_yaml
 from .schema import Section
 
-_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")  # runs: one match per run, not per character
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def is_chrome(norm_line: str, r: _Rules | None = None) -> bool:
     body = re.sub(r"\s", "", norm_line)
     if not body:
         return True
-    cjk = len(_CJK.findall(body))
+    cjk = sum(map(len, _CJK.findall(body)))
     return cjk / len(body) < r.min_cjk_share
 
 

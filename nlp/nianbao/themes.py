@@ -620,7 +620,9 @@ class CompiledModel:
             if len(r):
                 # segment sums in C, not BLAS: a threaded gemm on a small batch costs more than it computes
                 starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
-                Z[r[starts]] += np.add.reduceat(self.W[c] * v[:, None], starts, axis=0)
+                rows = np.take(self.W, c, axis=0)  # take: several times faster than W[c] fancy indexing
+                rows *= v[:, None]
+                Z[r[starts]] += np.add.reduceat(rows, starts, axis=0)
         rest = [b for b in self.blocks if b[3] is None]
         tag_rows: list[int] = []
         tag_cols: list[int] = []
@@ -634,7 +636,7 @@ class CompiledModel:
                     tag_rows.append(i)
                     tag_cols.append(self.tag_index[tag])
         if tag_rows:
-            np.add.at(Z, np.array(tag_rows), self.W[np.array(tag_cols)] * self.tag_weight)
+            np.add.at(Z, np.array(tag_rows), np.take(self.W, tag_cols, axis=0) * self.tag_weight)
         return Z + self.b
 
     def proba(self, items: Sequence[Item]) -> tuple[np.ndarray, np.ndarray]:
