@@ -48,6 +48,15 @@ def _printable_share(text: str) -> float:
     return 1 - bad / len(sample)
 
 
+# ASCII, CJK ideographs, CJK punctuation, general punctuation and full-width forms
+_USUAL_RUN = re.compile("[\t\n\r\x20-\x7e\u00b7\u2010-\u203b\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
+
+
+def _plausible_share(text: str) -> float:
+    sample = text[:20000]
+    return sum(map(len, _USUAL_RUN.findall(sample))) / len(sample) if sample else 0.0
+
+
 def _cjk_share(text: str) -> float:
     sample = text[:20000]
     if not sample:
@@ -93,6 +102,12 @@ def _detect(data: bytes, source: str) -> tuple[str, str, list[Notice]]:
     if strict:
         enc, text = max(strict, key=lambda et: _cjk_share(et[1]))
         if _cjk_share(text) > 0.2 and _printable_share(text) > 0.99:
+            return text, enc, notices
+        # little Chinese (digits, punctuation, a heading): a strict decode made only of characters reports use
+        # beats a statistical guess, which is unreliable on few non-ASCII bytes
+        plausible = [(e, t) for e, t in strict if _plausible_share(t) > 0.99]
+        if plausible:
+            enc, text = plausible[0]  # GB18030 first: the usual legacy encoding
             return text, enc, notices
     best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is None:
