@@ -98,6 +98,8 @@ def _special_cases() -> Iterator[tuple[str, bytes]]:
     yield ".txt", BASE.encode("gb18030")
     yield ".pdf", b"%PDF-1.7\n%encrypted /Encrypt 5 0 R\n%%EOF"
     yield ".txt", b"x" * (31 << 20)  # too large: refused with a clear reason
+    report = BASE.encode()
+    yield ".txt", report * ((50 << 20) // len(report) + 1)  # 50 MB of report text: refused, not read into memory
 
 
 def cases(n: int, seed: int = 20261123) -> Iterator[tuple[str, bytes]]:
