@@ -103,9 +103,25 @@ def iter_reports(jsonl: Path) -> Iterator[Report]:
                 continue  # torn line of an interrupted run
 
 
+def _iter_dicts(jsonl: Path) -> Iterator[dict[str, Any]]:
+    """Staged reports as plain JSON objects: the staging file holds only what ``Report`` wrote,
+    so converting it needs no second validation (which cost more than the conversion itself)."""
+    with jsonl.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                d = json.loads(line)
+            except ValueError:
+                continue  # torn line of an interrupted run
+            if isinstance(d, dict) and "source" in d:
+                yield d
+
+
 def _chunks(jsonl: Path) -> Iterator[dict[str, Any]]:
-    batch: list[Report] = []
-    for r in iter_reports(jsonl):
+    batch: list[dict[str, Any]] = []
+    for r in _iter_dicts(jsonl):
         batch.append(r)
         if len(batch) >= CHUNK:
             yield to_frames(batch)
@@ -213,4 +229,4 @@ def load(path: str | Path) -> dict[str, Any]:
             return {n: con.execute(f"SELECT * FROM {n}").df() for n in TABLES}
         finally:
             con.close()
-    return to_frames(iter_reports(p))
+    return to_frames(_iter_dicts(p))

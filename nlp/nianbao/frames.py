@@ -15,36 +15,44 @@ from .schema import Report
 TABLES = ("reports", "cells", "facts", "paragraphs", "checks", "merged")
 
 
-def rows(report: Report) -> dict[str, list[dict[str, Any]]]:
-    rid = report.sha256[:16] or report.source
+def rows(report: Report | dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Table rows of one report, from the model or from its JSON form (the export staging lines).
+
+    Working on plain dicts lets exports skip re-validating every staged report.
+    """
+    d = report.model_dump() if isinstance(report, Report) else report
+    rid = (d.get("sha256") or "")[:16] or d["source"]
     out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
+    tables, facts, paragraphs = d.get("tables") or {}, d.get("facts") or [], d.get("paragraphs") or []
+    checks, merged = d.get("checks") or [], d.get("merged") or {}
     out["reports"].append({
-        "report": rid, "source": report.source, "issuer": report.issuer, "year": report.year,
-        "format_id": report.format_id, "script": report.script, "media_type": report.media_type,
-        "sha256": report.sha256, "sections": ",".join(s.key for s in report.sections),
-        "n_cells": len(report.tables), "n_facts": len(report.facts), "n_paragraphs": len(report.paragraphs),
-        "failed_checks": sum(1 for c in report.checks if c.status == "fail"),
-        "warnings": json.dumps([w.model_dump() for w in report.warnings], ensure_ascii=False),
+        "report": rid, "source": d["source"], "issuer": d.get("issuer"), "year": d.get("year"),
+        "format_id": d.get("format_id"), "script": d.get("script"), "media_type": d.get("media_type"),
+        "sha256": d.get("sha256"), "sections": ",".join(s["key"] for s in d.get("sections") or []),
+        "n_cells": len(tables), "n_facts": len(facts), "n_paragraphs": len(paragraphs),
+        "failed_checks": sum(1 for c in checks if c["status"] == "fail"),
+        "warnings": json.dumps(d.get("warnings") or [], ensure_ascii=False),
     })
-    for key, cell in report.tables.items():
-        out["cells"].append({"report": rid, "key": key, "value": _num(cell.value), "raw": cell.raw,
-                             "unit": cell.unit, "status": cell.status, "start": cell.start, "end": cell.end})
-    for f in report.facts:
-        out["facts"].append({"report": rid, "metric": f.metric, "value": _num(f.value), "unit": f.unit,
-                             "qualifier": f.qualifier, "raw": f.raw, "section": f.section,
-                             "start": f.start, "end": f.end})
-    for p in report.paragraphs:
-        out["paragraphs"].append({"report": rid, "section": p.section, "start": p.start, "end": p.end,
-                                  "role": p.role, "themes": ",".join(p.themes),
-                                  "scores": json.dumps(p.scores, sort_keys=True)})
-    for c in report.checks:
-        out["checks"].append({"report": rid, "id": c.id, "rule": c.rule, "status": c.status,
-                              "left": _num(c.left), "right": _num(c.right), "delta": _num(c.delta),
-                              "cause": c.cause, "severity": c.severity, "keys": ",".join(c.keys)})
-    for metric, m in report.merged.items():
-        out["merged"].append({"report": rid, "metric": metric, "value": _num(m.value), "source": m.source,
-                              "table_value": _num(m.table_value), "prose_value": _num(m.prose_value),
-                              "conflict": m.conflict, "table_key": m.table_key})
+    for key, cell in tables.items():
+        out["cells"].append({"report": rid, "key": key, "value": _num(cell.get("value")), "raw": cell.get("raw"),
+                             "unit": cell.get("unit"), "status": cell.get("status"), "start": cell.get("start"),
+                             "end": cell.get("end")})
+    for f in facts:
+        out["facts"].append({"report": rid, "metric": f["metric"], "value": _num(f.get("value")), "unit": f.get("unit"),
+                             "qualifier": f.get("qualifier"), "raw": f.get("raw"), "section": f.get("section"),
+                             "start": f.get("start"), "end": f.get("end")})
+    for p in paragraphs:
+        out["paragraphs"].append({"report": rid, "section": p.get("section"), "start": p["start"], "end": p["end"],
+                                  "role": p.get("role"), "themes": ",".join(p.get("themes") or []),
+                                  "scores": json.dumps(p.get("scores") or {}, sort_keys=True)})
+    for c in checks:
+        out["checks"].append({"report": rid, "id": c["id"], "rule": c.get("rule"), "status": c["status"],
+                              "left": _num(c.get("left")), "right": _num(c.get("right")), "delta": _num(c.get("delta")),
+                              "cause": c.get("cause"), "severity": c.get("severity"), "keys": ",".join(c.get("keys") or [])})
+    for metric, m in merged.items():
+        out["merged"].append({"report": rid, "metric": metric, "value": _num(m.get("value")), "source": m.get("source"),
+                              "table_value": _num(m.get("table_value")), "prose_value": _num(m.get("prose_value")),
+                              "conflict": m.get("conflict"), "table_key": m.get("table_key")})
     return out
 
 
@@ -72,7 +80,7 @@ _SCHEMAS: dict[str, dict[str, str]] = {
 }
 
 
-def to_frames(reports: Iterable[Report]) -> dict[str, Any]:
+def to_frames(reports: Iterable[Report | dict[str, Any]]) -> dict[str, Any]:
     """DataFrames keyed by table name; empty frames keep their columns and dtypes."""
     import pandas as pd
 
