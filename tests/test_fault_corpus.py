@@ -88,6 +88,10 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
 
 def _special_cases() -> Iterator[tuple[str, bytes]]:
     yield ".txt", b""
+    for suffix, whole in ((".pdf", _pdf_bytes()), (".docx", _docx_bytes()), (".html", _html_bytes())):
+        yield suffix, b""  # zero-length
+        yield suffix, whole[: len(whole) // 2]  # truncated
+        yield ".txt", whole  # wrong extension
     yield ".txt", b"\x00" * 1000
     yield ".html", b"<div>" * 20000 + "深层嵌套的正文。".encode() + b"</div>" * 20000
     yield ".html", ("<html><body><table>" + "<tr><td>行</td><td>1</td></tr>" * 10000 + "</table></body></html>").encode()

@@ -135,3 +135,13 @@ def test_gb18030_with_little_chinese_is_not_guessed_away() -> None:
     """Digits and punctuation with one CJK mark: the strict GB18030 decode wins over a statistical guess."""
     text = "Table 2: 12 | 3 | 4 | 0 。\n"
     assert read_bytes(text.encode("gb18030"), "t.txt", ".txt").text == text
+
+
+@given(st.integers(min_value=1, max_value=2))  # 。 is three bytes: cut one or two of them
+def test_utf8_cut_inside_last_character_still_reads(cut: int) -> None:
+    """A download that stopped mid-character loses that character only, with a notice."""
+    text = "某区人民政府信息公开年度报告\n受理申请12件"
+    data = (text + "。").encode("utf-8")[:-cut]
+    doc = read_bytes(data, "cut.txt", ".txt")
+    assert doc.text == text
+    assert any(n.code == "truncated_file" for n in doc.warnings)

@@ -64,6 +64,16 @@ def _cjk_share(text: str) -> float:
     return sum(map(len, _CJK_RUN.findall(sample))) / len(sample)
 
 
+def _truncated_utf8(data: bytes, exc: UnicodeDecodeError) -> str | None:
+    """Valid UTF-8 cut off inside its last character (a download or copy that stopped early)."""
+    if exc.reason != "unexpected end of data" or len(data) - exc.start > 3:
+        return None
+    try:
+        return data[: exc.start].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def decode(data: bytes, source: str) -> tuple[str, str, list[Notice]]:
     """Decode bytes to text; returns (text, encoding, warnings). Raises ReadError."""
     notices: list[Notice] = []
@@ -78,11 +88,17 @@ def decode(data: bytes, source: str) -> tuple[str, str, list[Notice]]:
     try:
         text = data.decode("utf-8")
         enc = "utf-8"
-    except UnicodeDecodeError:
-        text16 = _utf16_without_bom(data)
-        if text16 is not None and _printable_share(text16) > 0.98:
-            return text16, "utf-16", notices
-        text, enc, notices = _detect(data, source)
+    except UnicodeDecodeError as exc:
+        truncated = _truncated_utf8(data, exc)
+        if truncated is not None:
+            text, enc = truncated, "utf-8"
+            notices.append(Notice(code="truncated_file", message="the file ends inside a UTF-8 character "
+                                  "(cut off?); the partial character was dropped"))
+        else:
+            text16 = _utf16_without_bom(data)
+            if text16 is not None and _printable_share(text16) > 0.98:
+                return text16, "utf-16", notices
+            text, enc, notices = _detect(data, source)
     if _printable_share(text) < 0.95 or "\x00" in text:
         raise ReadError(source, "binary data, not a text report")
     return text, enc, notices
