@@ -92,15 +92,12 @@ def _remove(p: Path) -> None:
 
 
 def iter_reports(jsonl: Path) -> Iterator[Report]:
-    with jsonl.open(encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                yield Report.model_validate_json(line)
-            except ValueError:
-                continue  # torn line of an interrupted run
+    """Reports of a JSON-lines export, validated; torn or foreign lines are skipped."""
+    for d in _iter_dicts(jsonl):
+        try:
+            yield Report.model_validate(d)
+        except ValueError:
+            continue
 
 
 def _iter_dicts(jsonl: Path) -> Iterator[dict[str, Any]]:
