@@ -20,27 +20,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao.resources import load_yaml, shared_doc_path
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SHARED = REPO.parent / "shared"
 
 QUALIFIERS = {"exact", "approx", "at_least", "at_most"}
-SECTIONS = {
-    "preamble",
-    "overview",
-    "proactive",
-    "requests",
-    "review_litigation",
-    "problems",
-    "other",
-    "legacy_fees",
-    "legacy_consultation",
-    "legacy_interpretation",
-    "legacy_staffing_budget",
-    "legacy_training",
-    "legacy_misc",
-    "legacy_stats",
-}
+SECTIONS = {"preamble", *load_yaml("sections.yaml")["sections"]}  # the segmenter's keys
 FIELDS = {"doc", "start", "end", "sha1", "metric", "value", "unit", "qualifier", "section"}
 DOC_ID = re.compile(r"^(seed\d{3}|r\d{3})$")
 SHA = re.compile(r"^[0-9a-f]{12}$")
@@ -88,15 +75,6 @@ def spec_keys(spec: Path) -> set[str]:
             elif part.startswith(".") and base:
                 keys.add(base.rsplit(".", 1)[0] + part)
     return keys
-
-
-def doc_path(doc: str, shared: Path) -> Path | None:
-    """File of a document id in the shared tree (seedNNN → seeds/NNN_*.txt, rNNN → corpus/files/rNNN.*)."""
-    if doc.startswith("seed"):
-        hits = sorted((shared / "seeds").glob(f"{doc[4:]}_*"))
-    else:
-        hits = sorted((shared / "corpus" / "files").glob(f"{doc}.*"))
-    return hits[0] if hits else None
 
 
 def check_record(rec: object, doc: str, where: str, keys: set[str], errors: list[str]) -> bool:
@@ -151,7 +129,7 @@ def verify(docs: list[str] | None = None, here: Path = HERE, shared: Path = SHAR
             continue
         text = None
         if reader is not None:
-            src = doc_path(doc, shared)
+            src = shared_doc_path(doc, shared)
             if src is None:
                 res.errors.append(f"{doc}: source file not found under {shared}")
             else:

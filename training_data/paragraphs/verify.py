@@ -23,52 +23,20 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from nianbao.resources import load_yaml, shared_doc_path
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SHARED = REPO.parent / "shared"
 
-ROLES = {"achievement", "problem", "measure", "plan", "other"}
-THEMES = {
-    "proactive_disclosure",
-    "request_handling",
-    "interpretation_response",
-    "platforms",
-    "standardization",
-    "information_management",
-    "security_review",
-    "key_areas",
-    "public_participation",
-    "organization",
-    "capacity_training",
-    "oversight",
-}
-SECTIONS = {
-    "preamble",
-    "overview",
-    "proactive",
-    "requests",
-    "review_litigation",
-    "problems",
-    "other",
-    "legacy_fees",
-    "legacy_consultation",
-    "legacy_interpretation",
-    "legacy_staffing_budget",
-    "legacy_training",
-    "legacy_misc",
-}
+_LABELS = load_yaml("themes.yaml")
+ROLES = set(_LABELS["roles"])
+THEMES = set(_LABELS["themes"])
+# prose sections only: a paragraph never sits in the legacy statistics block
+SECTIONS = {"preamble", *load_yaml("sections.yaml")["sections"]} - {"legacy_stats"}
 DOC_ID = re.compile(r"^(seed\d{3}|r\d{3})$")
 SHA = re.compile(r"^[0-9a-f]{12}$")
 RUN = 24  # length of a verbatim run that counts as copying (the repository hook's threshold)
-
-
-def doc_path(doc: str) -> Path | None:
-    """Map a document id (seed000, r016) to its file under the shared tree, or None."""
-    if doc.startswith("seed"):
-        hits = sorted((SHARED / "seeds").glob(f"{doc[4:]}_*"))
-    else:
-        hits = sorted((SHARED / "corpus" / "files").glob(f"{doc}.*"))
-    return hits[0] if hits else None
 
 
 def short_sha1(s: str) -> str:
@@ -94,7 +62,7 @@ class Checker:
 
     def text_of(self, doc: str, where: str) -> str | None:
         if doc not in self.texts:
-            path = doc_path(doc)
+            path = shared_doc_path(doc, SHARED)
             if path is None:
                 self.err(where, f"no shared file for document {doc!r}")
                 self.texts[doc] = None
