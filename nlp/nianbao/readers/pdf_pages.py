@@ -57,7 +57,11 @@ def _mul(m: Matrix, n: Matrix) -> Matrix:
 
 
 def pdfium_pages(data: bytes) -> Iterator[PageModel]:
-    """Pages of ``data`` via PDFium. Raises Unsupported before the first page if it cannot."""
+    """Pages of ``data`` via PDFium, one at a time (memory stays flat on long reports).
+
+    Raises Unsupported, possibly after some pages, whenever PDFium cannot stand in for
+    pdfplumber: the caller then reads the whole document with pdfplumber.
+    """
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -68,13 +72,21 @@ def pdfium_pages(data: bytes) -> Iterator[PageModel]:
     try:
         pages = len(doc)
         for i in range(pages):
-            page = doc[i]
+            try:
+                page = doc[i]
+            except Exception as exc:  # a page PDFium cannot load: pdfplumber may still read it
+                raise Unsupported(f"page {i + 1}: {exc}") from None
             try:
                 if page.get_rotation() % 360:
                     raise Unsupported("rotated page")
-                yield _page_model(raw, page, i + 1)
+                model = _page_model(raw, page, i + 1)
+            except Unsupported:
+                raise
+            except Exception as exc:
+                raise Unsupported(f"page {i + 1}: {type(exc).__name__}") from None
             finally:
                 page.close()
+            yield model
     finally:
         doc.close()
 
