@@ -5,7 +5,8 @@ Modelled on ``spacy/lang/zh/__init__.py``: the tokenizer is registered under
 serialises its user dictionary itself (spaCy's own Chinese tokenizer does not
 save jieba's user dict, so a saved pipeline would segment differently after
 loading). Segmenters: ``rjieba`` (Rust port of jieba, the default: fastest in
-``bench/bench_tokenizer.py`` and honours the dictionary), ``jieba`` and ``char``.
+``bench/bench_tokenizer.py`` and honours the dictionary), ``jieba``, ``char`` and
+``hanlp`` (optional extra, HanLP's dictionary trie: :mod:`nianbao.hanlp_backend`).
 
 spaCy is imported only inside functions so ``import nianbao`` stays light;
 :func:`get_nlp` builds the pipeline once per process.
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-SEGMENTERS = ("rjieba", "jieba", "char")
+SEGMENTERS = ("rjieba", "jieba", "char", "hanlp")
 DEFAULT_SEGMENTER = "rjieba"
 TOKENIZER_NAME = "nianbao.zh_tokenizer.v1"
 DictEntry = tuple[str, int | None, str | None]
@@ -78,6 +79,10 @@ class Segmenter:
 
             self._impl = jieba.Tokenizer()
             self._impl.initialize()
+        elif name == "hanlp":  # optional extra, imported only when chosen
+            from .hanlp_backend import HanlpSegmenter
+
+            self._impl = HanlpSegmenter()
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> None:
         if self._impl is not None:
@@ -93,6 +98,8 @@ class Segmenter:
                 if w:
                     yield w, pos, pos + len(w)
                     pos += len(w)
+        elif self.name == "hanlp":
+            yield from self._impl.spans(text)
         else:
             for i, ch in enumerate(text):
                 yield ch, i, i + 1
