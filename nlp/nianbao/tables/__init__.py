@@ -16,7 +16,7 @@ from . import legacy
 from .derive import derive
 from .identities import table_identities
 from .locate import Window, locate, min_score, table4_end
-from .rows import Obs, RowRead, cells_for, fit, read_rows, resolve_jointly
+from .rows import Fit, Obs, RowRead, cells_for, fit, read_rows, resolve_jointly
 from .spec import FORMATS, TableSpec, all_keys, catalogue, format_markers
 from .tokens import Tok, stream
 
@@ -50,7 +50,8 @@ def _run(ctx: Context) -> None:
             continue
         cells.update(parse_table(spec, fmt, stream(ctx, w.start, w.end)))
     for key in all_keys(fmt):
-        cells.setdefault(key, Cell(status="absent"))
+        if key not in cells:  # not setdefault: a Cell is only built for a key that lacks one
+            cells[key] = Cell(status="absent")
     derive(cells, fmt)
     ctx.report.tables.update(cells)
 
@@ -114,10 +115,14 @@ def parse_table(spec: TableSpec, fmt: str, toks: list[Tok]) -> dict[str, Cell]:
     reads = [r for r in reads if r.row is None or not _empty_group_header(r, spec, fmt, read_keys)]
     units = header_units(spec, toks)
 
+    done: dict[int, tuple[Fit, dict[str, Cell]]] = {}  # per read: the fit its cells were made from
+
     def collect() -> dict[str, Cell]:
         out: dict[str, Cell] = {}
-        for r in reads:
-            out.update(cells_for(r, spec, fmt, header_units=units))
+        for n, r in enumerate(reads):
+            if n not in done or done[n][0] is not r.fit:  # only rows resolve_jointly re-fitted are rebuilt
+                done[n] = (r.fit, cells_for(r, spec, fmt, header_units=units))
+            out.update(done[n][1])
         return out
 
     cells = collect()
@@ -130,7 +135,9 @@ def parse_table(spec: TableSpec, fmt: str, toks: list[Tok]) -> dict[str, Cell]:
         if spec.optional_row(row, fmt) and row.key not in read_keys:
             continue  # a subtotal row: derived from its children (spec §5.4)
         for c in spec.cols(row, fmt):
-            cells.setdefault(spec.key(row, c), Cell(status="absent"))
+            key = spec.key(row, c)
+            if key not in cells:
+                cells[key] = Cell(status="absent")
     return cells
 
 

@@ -358,12 +358,18 @@ def read_rows(spec: TableSpec, fmt: str, toks: list[Tok]) -> list[RowRead]:
     rows = spec.rows_for(fmt)
     obs = observe(toks, rows)
     fits: dict[tuple[int, int], Fit] = {}
+    # a fit depends on the row only through its columns, identities and priors: rows sharing them share it
+    by_shape: dict[tuple[object, ...], Fit] = {}
 
     def get_fit(i: int, k: int) -> Fit:
         if (i, k) not in fits:
             row = rows[k]
             cols = spec.cols(row, fmt)
-            fits[(i, k)] = fit(obs[i].values, len(cols), spec.identity(row, fmt), cols, row.priors.get(fmt, ()))
+            ident, priors = spec.identity(row, fmt), row.priors.get(fmt, ())
+            shape = (i, cols, ident, priors)
+            if shape not in by_shape:
+                by_shape[shape] = fit(obs[i].values, len(cols), ident, cols, priors)
+            fits[(i, k)] = by_shape[shape]
         return fits[(i, k)]
 
     def score(i: int, k: int) -> float | None:
@@ -513,18 +519,25 @@ def cells_for(read: RowRead, spec: TableSpec, fmt: str, cols: tuple[str, ...] | 
         for c in cols:
             out[key(c)] = Cell(value=None, raw=raw, status="unparsable", start=s, end=e, raw_label=label)
         return out
-    first = read.fit.viable[0]
+    viable = read.fit.viable
+    first = viable[0]
+    ambiguous = read.fit.status == "ambiguous"
     for j, c in enumerate(cols):
         cell = make_cell(first[j], c, spec, label, header_units.get(c))
-        alts = []
-        for vec in read.fit.viable:
-            v = vec[j].number
-            if vec[j].kind == "num" and v is not None and v not in alts:
-                alts.append(int(v) if v == int(v) and "." not in vec[j].raw else v)
-        if read.fit.status == "ambiguous" and len({vec[j].raw for vec in read.fit.viable}) > 1:
+        if ambiguous and len({vec[j].raw for vec in viable}) > 1:
             cell.status = "ambiguous"
-            cell.candidates = alts
-        elif read.fit.status == "ambiguous" and (read.wildcard or read.fit.uncertain):
+            cell.candidates = _alternatives(viable, j)
+        elif ambiguous and (read.wildcard or read.fit.uncertain):
             cell.status = "ambiguous"
         out[key(c)] = cell
     return out
+
+
+def _alternatives(viable: list[list[Piece]], j: int) -> list[int | float]:
+    """Distinct values of cell ``j`` over the viable readings, in ranking order."""
+    alts: list[int | float] = []
+    for vec in viable:
+        v = vec[j].number
+        if vec[j].kind == "num" and v is not None and v not in alts:
+            alts.append(int(v) if v == int(v) and "." not in vec[j].raw else v)
+    return alts

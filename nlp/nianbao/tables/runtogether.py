@@ -10,12 +10,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .tokens import Tok
 
 MAX_SPLITS = 20000
 MAX_PART_DIGITS = 13
+_UNITS = "元万亿件个项条"
 
 
 @dataclass(frozen=True)
@@ -34,44 +36,85 @@ class Piece:
         return number(self.raw)
 
 
+@lru_cache(maxsize=65536)
 def number(raw: str) -> float | None:
-    """Value of a cell's raw text; "1 2" (a number split over two PDF cells, rejoined) reads 12."""
-    digits = raw.rstrip("元万亿件个项条").replace(" ", "")
+    """Value of a cell's raw text; "1 2" (a number split over two PDF cells, rejoined) reads 12.
+
+    Cached: the same cell texts are read again for every candidate split, fit and prior.
+    """
+    digits = raw.rstrip(_UNITS).replace(" ", "")
     try:
         return float(digits)
     except ValueError:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _counts(s: str) -> tuple[frozenset[int], ...]:
+    """``out[j]``: the numbers of parts the suffix ``s[j:]`` can be cut into (no leading zeros, at
+    most MAX_PART_DIGITS digits each), so the enumeration never enters a branch that cannot finish."""
+    n = len(s)
+    out: list[frozenset[int]] = [frozenset()] * (n + 1)
+    out[n] = frozenset((0,))
+    for j in range(n - 1, -1, -1):
+        top = 1 if s[j] == "0" else min(MAX_PART_DIGITS, n - j)
+        out[j] = frozenset(c + 1 for length in range(1, top + 1) for c in out[j + length])
+    return tuple(out)
+
+
 def _compositions(s: str, k: int) -> Iterator[list[str]]:
-    """Ways to cut digit string ``s`` into ``k`` numbers without leading zeros."""
-    if k == 1:
-        if (len(s) == 1 or s[0] != "0") and len(s) <= MAX_PART_DIGITS:
-            yield [s]
+    """Ways to cut digit string ``s`` into ``k`` numbers without leading zeros (first cut shortest first)."""
+    reach = _counts(s)
+    if k not in reach[0]:
         return
-    first_max = 1 if s[0] == "0" else min(MAX_PART_DIGITS, len(s) - k + 1)
-    for i in range(1, first_max + 1):
-        for rest in _compositions(s[i:], k - 1):
-            yield [s[:i], *rest]
+    n = len(s)
+    cuts = [0] * (k + 1)
+    cuts[k] = n
+
+    def rec(part: int, j: int) -> Iterator[list[str]]:
+        if part == k - 1:
+            cuts[part] = j
+            yield [s[cuts[m]:cuts[m + 1]] for m in range(k)]
+            return
+        cuts[part] = j
+        top = 1 if s[j] == "0" else min(MAX_PART_DIGITS, n - j)
+        for length in range(1, top + 1):
+            if k - part - 1 in reach[j + length]:
+                yield from rec(part + 1, j + length)
+
+    yield from rec(0, 0)
 
 
 def _parts(tok: Tok, k: int) -> Iterator[list[str]]:
     """Texts of ``k`` pieces of one numeric token (sign on the first, decimals/unit on the last)."""
-    raw = tok.text
-    body = raw.rstrip("元万亿件个项条")
+    sign, intpart, tail = _anatomy(tok.text)
+    if not intpart:
+        return
+    for parts in _compositions(intpart, k):
+        parts[0] = sign + parts[0]
+        parts[-1] = parts[-1] + tail
+        yield parts
+
+
+def _anatomy(raw: str) -> tuple[str, str, str]:
+    """(sign, integer digits, decimals + unit) of a numeric token's text."""
+    body = raw.rstrip(_UNITS)
     unit = raw[len(body):]
     sign = ""
     if body[:1] in "+-":
         sign, body = body[0], body[1:]
     intpart, dot, frac = body.partition(".")
+    return sign, intpart, (dot + frac if dot else "") + unit
+
+
+def _piece_counts(tok: Tok, cap: int) -> frozenset[int]:
+    """Numbers of cells token ``tok`` can be read as (1..``cap``, only those with a valid cut)."""
+    if tok.kind != "num":
+        return frozenset((1,))
+    _sign, intpart, _tail = _anatomy(tok.text)
     if not intpart:
-        return
-    tail = (dot + frac if dot else "") + unit
-    for parts in _compositions(intpart, k):
-        parts = list(parts)
-        parts[0] = sign + parts[0]
-        parts[-1] = parts[-1] + tail
-        yield parts
+        return frozenset()
+    return frozenset(k for k in _counts(intpart)[0] if k <= cap)
 
 
 def _pieces(tok: Tok, texts: list[str]) -> list[Piece]:
@@ -88,25 +131,27 @@ def splits(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...],
            ) -> list[list[Piece]]:
     """All ways to read ``values`` as exactly ``width`` cells (numbers may hold several cells).
 
-    With ``identity``, only the splits that satisfy most identities are built (the cheap
-    integer test runs before any Piece is made).
+    The enumeration only enters branches that can end with exactly ``width`` cells (the
+    achievable cell counts of every suffix of ``values`` are known beforehand), so its cost
+    follows the number of splits, not the number of ways to cut each digit run. At most
+    MAX_SPLITS splits are read, in enumeration order. With ``identity``, only the splits that
+    satisfy most identities are built (the cheap integer test runs before any Piece is made).
     """
     n = len(values)
-    cap = [len(t.text.lstrip("+-").partition(".")[0].rstrip("元万亿件个项条"))
+    cap = [len(t.text.lstrip("+-").partition(".")[0].rstrip(_UNITS))
            if t.kind == "num" and " " not in t.text and not t.whole_cell else 1 for t in values]
-    suffix = [0] * (n + 1)
+    ks = [sorted(_piece_counts(t, c)) for t, c in zip(values, cap, strict=True)]
+    reach: list[set[int]] = [set() for _ in range(n + 1)]  # reach[i]: cell counts values[i:] can make
+    reach[n] = {0}
     for i in range(n - 1, -1, -1):
-        suffix[i] = suffix[i + 1] + cap[i]
+        reach[i] = {k + r for k in ks[i] for r in reach[i + 1] if k + r <= width}
     raw_out: list[list[list[str]]] = []
+    if width not in reach[0]:
+        return []
 
     def rec(i: int, left: int, acc: list[list[str]]) -> None:
-        if len(raw_out) >= MAX_SPLITS:
-            return
         if i == n:
-            if left == 0:
-                raw_out.append(list(acc))
-            return
-        if left < n - i or left > suffix[i]:
+            raw_out.append(list(acc))
             return
         tok = values[i]
         if tok.kind != "num":
@@ -114,8 +159,12 @@ def splits(values: list[Tok], width: int, identity: tuple[tuple[tuple[int, ...],
             rec(i + 1, left - 1, acc)
             acc.pop()
             return
-        for k in range(1, min(cap[i], left - (n - i - 1)) + 1):
+        for k in ks[i]:
+            if left - k not in reach[i + 1]:
+                continue
             for texts in _parts(tok, k):
+                if len(raw_out) >= MAX_SPLITS:
+                    return
                 acc.append(texts)
                 rec(i + 1, left - k, acc)
                 acc.pop()

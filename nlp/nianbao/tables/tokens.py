@@ -60,8 +60,6 @@ def split_cell(ctx: Context | None, text: str, base: int, line: int, free: bool,
     "本年收费金额(单位:万元,保留4位小数)" stays one label. A number followed by ``.``/``、``
     and a CJK character ends in an enumerator ("00000002.其他法律…" = values + "2.").
     """
-    counters, dashes, units = _conf()
-
     def span(s: int, e: int) -> tuple[int, int]:
         if orig is not None:
             return orig
@@ -69,13 +67,29 @@ def split_cell(ctx: Context | None, text: str, base: int, line: int, free: bool,
             return base + s, base + e
         return ctx.norm.span(base + s, base + e)
 
-    stripped = text.strip()
-    if not stripped:
+    layout = _layout(text, free)
+    if not layout:
         s, e = span(0, 0) if orig is None else orig
         return [Tok("blank", "", s, s if orig is None else e, line)]
+    toks = [Tok(kind, piece, *span(s, e), line) for kind, piece, s, e in layout]
+    if not free and len(toks) == 1 and toks[0].kind == "num":
+        toks[0].whole_cell = True
+    return toks
+
+
+@lru_cache(maxsize=32768)
+def _layout(text: str, free: bool) -> tuple[tuple[str, str, int, int], ...]:
+    """(kind, text, start, end) of the tokens of one cell, in cell coordinates; () for an empty cell.
+
+    Pure in the cell's text, so cached: table labels and values recur within and across reports.
+    """
+    counters, dashes, units = _conf()
+    stripped = text.strip()
+    if not stripped:
+        return ()
     if stripped in dashes:
         off = text.index(stripped)
-        return [Tok("dash", stripped, *span(off, off + len(stripped)), line)]
+        return (("dash", stripped, off, off + len(stripped)),)
     pieces: list[tuple[str, int, int]] = []  # (kind, start, end) in cell coordinates
     n = len(text)
     for m in _NUM.finditer(text):
@@ -104,36 +118,39 @@ def split_cell(ctx: Context | None, text: str, base: int, line: int, free: bool,
             if rest and not _all_numbers(rest):
                 continue  # number inside a delimited label cell
         pieces.append(("num", s, unit_end))
-    toks: list[Tok] = []
+    out: list[tuple[str, str, int, int]] = []
     pos = 0
     for _kind, s, e in pieces:
         if s < pos:
             continue
-        _label(text[pos:s], pos, span, line, toks)
-        toks.append(Tok("num", text[s:e], *span(s, e), line))
+        _label(text[pos:s], pos, out)
+        out.append(("num", text[s:e], s, e))
         pos = e
-    _label(text[pos:n], pos, span, line, toks)
-    if not free and len(toks) == 1 and toks[0].kind == "num":
-        toks[0].whole_cell = True
-    return toks
+    _label(text[pos:n], pos, out)
+    return tuple(out)
+
+
+_SPACES = re.compile(r"\s+")
+_LABEL_CHAR = re.compile(r"[^\s|:,;.()\[\]]")
 
 
 def _all_numbers(rest: str) -> bool:
-    return all(_NUM.fullmatch(p) or p in ("元", "万元") for p in re.split(r"\s+", rest.strip()) if p)
+    return all(_NUM.fullmatch(p) or p in ("元", "万元") for p in _SPACES.split(rest.strip()) if p)
 
 
-def _label(chunk: str, off: int, span, line: int, toks: list[Tok]) -> None:  # type: ignore[no-untyped-def]
+def _label(chunk: str, off: int, out: list[tuple[str, str, int, int]]) -> None:
+    """Append the label in ``chunk`` (cell offset ``off``), joined to a label just before it."""
     body = chunk.strip(" |\t")
-    if not body or not re.search(r"[^\s|:,;.()\[\]]", body):
+    if not body or not _LABEL_CHAR.search(body):
         return
     lead = chunk.index(body[0])
-    text = re.sub(r"\s+", "", body)
-    s, e = span(off + lead, off + lead + len(body))
-    if toks and toks[-1].kind == "label" and toks[-1].line == line:
-        prev = toks[-1]
-        toks[-1] = Tok("label", prev.text + text, prev.start, e, line)
+    text = _SPACES.sub("", body)
+    s, e = off + lead, off + lead + len(body)
+    if out and out[-1][0] == "label":
+        prev = out[-1]
+        out[-1] = ("label", prev[1] + text, prev[2], e)
     else:
-        toks.append(Tok("label", text, s, e, line))
+        out.append(("label", text, s, e))
 
 
 def _cells(line: str) -> Iterator[tuple[int, int]]:
