@@ -10,16 +10,27 @@ input (blank without a total, ambiguous, unparsable) makes the derived value Non
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..schema import Cell, Number
 from .spec import catalogue
 
 
 def derive(cells: dict[str, Cell], fmt: str) -> None:
     """Add the derived keys of ``fmt`` to ``cells`` (printed keys are left untouched)."""
+    for key, parts in _plan(fmt):
+        _put(cells, key, list(parts))
+
+
+@lru_cache(maxsize=8)
+def _plan(fmt: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(derived key, input keys) of ``fmt`` in the order they are computed (subtotal rows before
+    the columns that sum them); depends on the catalogue only, so built once per format."""
+    out: list[tuple[str, tuple[str, ...]]] = []
     for spec in catalogue().values():
         if spec.single_row:
             for target, parts in spec.derived_columns.items():
-                _put(cells, spec.key(None, target), [spec.key(None, p) for p in parts])
+                out.append((spec.key(None, target), tuple(spec.key(None, p) for p in parts)))
             continue
         rows = spec.rows_for(fmt)
         row_keys = {r.key for r in rows}
@@ -27,10 +38,11 @@ def derive(cells: dict[str, Cell], fmt: str) -> None:
             kids = [k for k in children if k in row_keys]
             if parent in row_keys and kids:
                 for col in spec.columns:
-                    _put(cells, f"{spec.name}.{parent}.{col}", [f"{spec.name}.{k}.{col}" for k in kids])
+                    out.append((f"{spec.name}.{parent}.{col}", tuple(f"{spec.name}.{k}.{col}" for k in kids)))
         for target, parts in spec.derived_columns.items():
             for row in rows:
-                _put(cells, spec.key(row, target), [spec.key(row, p) for p in parts])
+                out.append((spec.key(row, target), tuple(spec.key(row, p) for p in parts)))
+    return tuple(out)
 
 
 def _put(cells: dict[str, Cell], key: str, parts: list[str]) -> None:

@@ -10,8 +10,11 @@ surplus blank placeholders are trimmed, run-together digits are split (runtogeth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..schema import Cell
 from .identities import Identity
@@ -204,6 +207,7 @@ def _combos(n: int, k: int) -> list[tuple[int, ...]]:
 def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
     """Cut the stream into observed rows and match their labels against ``rows``."""
     parents = {r.parent for r in rows if r.parent}
+    pats = tuple(r.pattern for r in rows)
     obs: list[Obs] = []
     cur: Obs | None = None
     value_lines = _value_only_lines(toks)
@@ -216,7 +220,7 @@ def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
             obs.append(cur)  # a line of values only, after a complete row: a row whose label was lost
             cur = None
         if t.kind == "label":
-            cands = {k for k, r in enumerate(rows) if r.pattern.search(t.text)}
+            cands = _matches(pats, t.text)
             if cur is not None and (cur.numeric or (cur.values and any(rows[k].key not in parents for k in cur.cands))
                                     or (t.line in lines_with_values and _other_row(cur.cands, cands, rows))):
                 # a complete row, or rows printed without any cell (blank, not 0)
@@ -242,8 +246,9 @@ def observe(toks: list[Tok], rows: list[RowSpec]) -> list[Obs]:
 def _split_labels(o: Obs, rows: list[RowSpec]) -> list[Obs]:
     """Consecutive labels without any cell ("规章" / "行政规范性文件" / then a full row): one blank row each."""
     out: list[Obs] = []
+    pats = tuple(r.pattern for r in rows)
     for t in o.labels:
-        cands = {k for k, r in enumerate(rows) if r.pattern.search(t.text)}
+        cands = _matches(pats, t.text)
         if out and not _other_row(out[-1].cands, cands, rows):
             out[-1].labels.append(t)
             out[-1].cands |= cands
@@ -253,13 +258,19 @@ def _split_labels(o: Obs, rows: list[RowSpec]) -> list[Obs]:
     return out
 
 
-def _effective(cands: set[int], rows: list[RowSpec]) -> set[str]:
+@lru_cache(maxsize=8192)
+def _matches(patterns: tuple[re.Pattern[str], ...], text: str) -> frozenset[int]:
+    """Indices of the row patterns a label matches (labels recur within and across reports)."""
+    return frozenset(k for k, pat in enumerate(patterns) if pat.search(text))
+
+
+def _effective(cands: AbstractSet[int], rows: list[RowSpec]) -> set[str]:
     """Row keys of ``cands`` without the group headers of other candidates ((三)不予公开 + 1.属于国家秘密)."""
     keys = {rows[k].key for k in cands}
     return keys - {rows[k].parent for k in cands if rows[k].parent}
 
 
-def _other_row(cur: set[int], new: set[int], rows: list[RowSpec]) -> bool:
+def _other_row(cur: AbstractSet[int], new: AbstractSet[int], rows: list[RowSpec]) -> bool:
     """A label naming another row than the pending label (neither is the other's group header).
 
     "规章" on a line of its own followed by "行政规范性文件 5 1 23": the first row was printed

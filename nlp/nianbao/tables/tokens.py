@@ -186,22 +186,40 @@ def _cells(line: str) -> Iterator[tuple[int, int]]:
 def text_tokens(ctx: Context, start: int, end: int, line0: int = 0) -> list[Tok]:
     """Tokens of the normalised text ``[start, end)``, line by line."""
     text = ctx.norm.text
+    span = ctx.norm.span
     toks: list[Tok] = []
     pos = start
     line_no = line0
     while pos < end:
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
-        line = text[pos:stop]
-        if line.strip() and not _MD_RULE.match(line) and not line.lstrip().startswith("#"):
-            delimited = "\t" in line or "|" in line
-            for s, e in _cells(line):
-                toks.extend(split_cell(ctx, line[s:e], pos + s, line_no, free=not delimited))
-        elif line.lstrip().startswith("#"):
-            toks.append(Tok("label", line.strip("# "), *ctx.norm.span(pos, stop), line_no))
+        for kind, piece, s, e, whole in _line_layout(text[pos:stop]):
+            toks.append(Tok(kind, piece, *span(pos + s, pos + e), line_no, whole))
         line_no += 1
         pos = stop + 1
     return toks
+
+
+@lru_cache(maxsize=32768)
+def _line_layout(line: str) -> tuple[tuple[str, str, int, int, bool], ...]:
+    """(kind, text, start, end, whole_cell) of the tokens of one text line, in line coordinates.
+
+    Pure in the line's text, so cached (table lines recur across reports); an empty cell is a
+    zero-width span at the cell's start, a markdown heading one label over the whole line.
+    """
+    out: list[tuple[str, str, int, int, bool]] = []
+    if line.strip() and not _MD_RULE.match(line) and not line.lstrip().startswith("#"):
+        free = not ("\t" in line or "|" in line)
+        for s, e in _cells(line):
+            layout = _layout(line[s:e], free)
+            if not layout:
+                out.append(("blank", "", s, s, False))
+                continue
+            whole = not free and len(layout) == 1 and layout[0][0] == "num"
+            out.extend((kind, piece, s + a, s + b, whole) for kind, piece, a, b in layout)
+    elif line.lstrip().startswith("#"):
+        out.append(("label", line.strip("# "), 0, len(line), False))
+    return tuple(out)
 
 
 def grid_rows(ctx: Context, grid: Grid) -> list[tuple[int, int, list[Tok]]]:
