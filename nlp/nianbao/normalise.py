@@ -23,14 +23,17 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # A gloss like 務(wù) / 開（kāi）: latin letters with at least one tone mark after a CJK char.
 _PINYIN_GLOSS = re.compile(
-    rf"(?<=[{CJK}])[(\uff08]\s*(?=[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,7}}\s*[)\uff09]",
+    rf"[(\uff08](?<=[{CJK}][(\uff08])\s*(?=[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,7}}\s*[)\uff09]",
     re.IGNORECASE,
 )
 _INVISIBLE = re.compile("[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]")
 # Spaces that PDF/crawler layouts put between CJK characters and around numbers ("2024 年", "393 件").
 _NOT_CJK = re.compile(f"[^{CJK}]+")
-_LAYOUT_SPACE = re.compile(rf"(?<=[{CJK}\d%、，。：；“”《》])[ \u00a0\u3000]+(?=[{CJK}])|(?<=[{CJK}])[ \u00a0\u3000]+(?=\d)")
-_THOUSANDS = re.compile(r"(?<![\d,.])(\d{1,3})((?:,\d{3})+)(?![\d,])")
+# Patterns open with the character they match, lookbehinds come second: the regex engine then scans for that
+# character in C instead of trying the lookbehind at every position (3-5x faster on long texts).
+_SP = "[ \u00a0\u3000]"
+_LAYOUT_SPACE = re.compile(rf"{_SP}(?<=[{CJK}\d%、，。：；“”《》]{_SP}){_SP}*(?=[{CJK}])|{_SP}(?<=[{CJK}]{_SP}){_SP}*(?=\d)")
+_THOUSANDS = re.compile(r"\d(?<![\d,.]\d)\d{0,2}(?:,\d{3})+(?![\d,])")
 
 
 def _fullwidth_table() -> dict[int, str]:
@@ -152,7 +155,8 @@ def detect_script(text: str) -> Script:
     sample = _NOT_CJK.sub("", text[:20000])
     if not sample:
         return "unknown"
-    changed = sum(map(str.__ne__, sample, to_simplified(sample)))
+    converted = to_simplified(sample)
+    changed = 0 if converted == sample else sum(map(str.__ne__, sample, converted))
     ratio = changed / len(sample)
     if ratio >= 0.08:
         return "traditional"
@@ -225,7 +229,7 @@ def normalise(text: str, script: Script | None = None) -> NormText:
             nt = apply_edits(nt, regex_edits(nt.text, tw_pattern, lambda m: tw_terms[m.group(0)]))
         nt = apply_edits(nt, _t2s_edits(nt.text))
     nt = apply_edits(nt, regex_edits(nt.text, _LAYOUT_SPACE, ""))
-    nt = apply_edits(nt, regex_edits(nt.text, _THOUSANDS, lambda m: m.group(1) + m.group(2).replace(",", "")))
+    nt = apply_edits(nt, regex_edits(nt.text, _THOUSANDS, lambda m: m.group().replace(",", "")))
     nt = apply_edits(nt, _chrome_edits(nt.text, chrome))
     return NormText(nt.text, nt.starts, nt.ends, nt.original_length, script)
 
