@@ -382,7 +382,7 @@ def _clause_start(text: str, pos: int) -> int:
     return i
 
 
-_SOFT_BREAK = re.compile(r"(?<=[^\s。!?:;,|\t])\n(?=[^\s|\t(一二三四五六七八九十])")
+_SOFT_BREAK = re.compile(r"\n(?<=[^\s。!?:;,|\t]\n)(?=[^\s|\t(一二三四五六七八九十])")  # opens with \n: scanned in C
 
 
 def joined_view(norm: NormText) -> NormText:

@@ -72,7 +72,7 @@ TRUSTED_TYPES: list[str] = [
     "scipy.sparse._csc.csc_matrix",
 ]
 
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])")
+_CJK_SPACE = re.compile(r"\s(?<=[\u3400-\u9fff]\s)\s*|\s+(?=[\u3400-\u9fff])")  # opens with \s: scanned in C
 
 
 @lru_cache(maxsize=1)
