@@ -18,7 +18,7 @@ from .identities import table_identities
 from .locate import Window, locate, min_score, table4_end
 from .rows import Fit, Obs, RowRead, cells_for, fit, read_rows, resolve_jointly
 from .spec import FORMATS, TableSpec, all_keys, catalogue, format_markers
-from .tokens import Tok, stream
+from .tokens import GridRows, Tok, stream
 
 __all__ = ["find_windows", "parse_table", "run", "table_format"]
 
@@ -42,13 +42,14 @@ def _run(ctx: Context) -> None:
     fmt = table_format(ctx, windows)
     ctx.report.meta["tables_format"] = fmt
     cells: dict[str, Cell] = {}
+    grid_cache: dict[int, GridRows] = {}
     for name, spec in catalogue().items():
         w = windows.get(name)
         if w is None:
             if ctx.report.format_id in FORMATS or windows:
                 ctx.warn("table_not_found", f"{name} not found in the text")
             continue
-        cells.update(parse_table(spec, fmt, stream(ctx, w.start, w.end)))
+        cells.update(parse_table(spec, fmt, stream(ctx, w.start, w.end, grid_cache)))
     for key in all_keys(fmt):
         if key not in cells:  # not setdefault: a Cell is only built for a key that lacks one
             cells[key] = Cell(status="absent")

@@ -42,7 +42,8 @@ def locate(text: str, spec: TableSpec, lo: int = 0, hi: int | None = None) -> Wi
     if not hits:
         return None
     hits.sort()
-    digits = _digit_positions(text)
+    # many overlapping windows: count digits from one sorted list; few: count each window directly
+    digits = _digit_positions(text) if len(hits) * spec.span > len(text) else None
     best: Window | None = None
     count = [0] * len(spec.anchors)  # hits of each anchor in hits[i:j]
     weights = 0  # summed weight of the distinct anchors in hits[i:j]
@@ -67,7 +68,10 @@ def locate(text: str, spec: TableSpec, lo: int = 0, hi: int | None = None) -> Wi
         if weight < spec.start_min_weight:
             continue
         length = max(0, min(end, len(text)) - pos)  # len(text[pos:end])
-        n_digits = max(0, bisect_left(digits, end) - bisect_left(digits, pos))
+        if digits is None:
+            n_digits = len(_DIGIT.findall(text, pos, end)) if end > pos else 0
+        else:
+            n_digits = max(0, bisect_left(digits, end) - bisect_left(digits, pos))
         density = n_digits / max(1, length)
         score = weights + 10 * density
         if best is None or score > best.score + 1e-9:

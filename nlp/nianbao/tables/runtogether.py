@@ -56,6 +56,8 @@ def _counts(s: str) -> tuple[frozenset[int], ...]:
     """``out[j]``: the numbers of parts the suffix ``s[j:]`` can be cut into (no leading zeros, at
     most MAX_PART_DIGITS digits each), so the enumeration never enters a branch that cannot finish."""
     n = len(s)
+    if "0" not in s:  # no leading-zero constraint: any count between ceil(len / 13) and len fits
+        return tuple(frozenset(range(-(-(n - j) // MAX_PART_DIGITS), n - j + 1)) for j in range(n + 1))
     out: list[frozenset[int]] = [frozenset()] * (n + 1)
     out[n] = frozenset((0,))
     for j in range(n - 1, -1, -1):

@@ -9,6 +9,7 @@ the same kind of stream, so one row parser serves them all. Tokens carry offsets
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -229,6 +230,7 @@ def grid_rows(ctx: Context, grid: Grid) -> list[tuple[int, int, list[Tok]]]:
     columns); a vertically merged label is a group header already seen above.
     """
     out: list[tuple[int, int, list[Tok]]] = []
+    norm_starts = ctx.norm.starts  # bisect_left on it is ctx.norm_pos, inlined: two lookups per grid cell
     for r, row in enumerate(grid.rows):
         toks: list[Tok] = []
         starts = [c.start for c in row if not c.spanned] or [c.start for c in row]
@@ -240,7 +242,7 @@ def grid_rows(ctx: Context, grid: Grid) -> list[tuple[int, int, list[Tok]]]:
                     continue
                 if not _NUM.fullmatch(cell.text.strip()):
                     continue
-            ns, ne = ctx.norm_pos(cell.start), ctx.norm_pos(cell.end)
+            ns, ne = bisect_left(norm_starts, cell.start), bisect_left(norm_starts, cell.end)
             ntext = ctx.norm.text[ns:ne] if ne > ns else ""
             if cell.end <= cell.start:
                 toks.append(Tok("blank", "", cell.start, cell.start, r))
@@ -250,27 +252,42 @@ def grid_rows(ctx: Context, grid: Grid) -> list[tuple[int, int, list[Tok]]]:
     return out
 
 
-def stream(ctx: Context, start: int, end: int) -> list[Tok]:
-    """Tokens of the normalised span ``[start, end)``; grid rows replace their text lines."""
-    grids = [g for g in ctx.doc.grids if g.end > ctx.norm.orig(start) and g.start < ctx.norm.orig(min(end, len(ctx.norm.text)))]
+GridRows = list[tuple[int, int, list[Tok]]]
+
+
+def stream(ctx: Context, start: int, end: int, grid_cache: dict[int, GridRows] | None = None) -> list[Tok]:
+    """Tokens of the normalised span ``[start, end)``; grid rows replace their text lines.
+
+    ``grid_cache`` (index in ``ctx.doc.grids`` → rows) lets the three tables of one report
+    tokenise a grid they share only once; the cached tokens are copied, never handed out.
+    """
+    lo, hi = ctx.norm.orig(start), ctx.norm.orig(min(end, len(ctx.norm.text)))
+    grids = [n for n, g in enumerate(ctx.doc.grids) if g.end > lo and g.start < hi]
     if not grids:
         return text_tokens(ctx, start, end)
-    rows: list[tuple[int, int, list[Tok]]] = []
-    for g in grids:
-        rows.extend(grid_rows(ctx, g))
+    cache = grid_cache if grid_cache is not None else {}
+    rows: GridRows = []
+    for n in grids:
+        if n not in cache:
+            cache[n] = grid_rows(ctx, ctx.doc.grids[n])
+        rows.extend(cache[n])
     rows.sort(key=lambda r: r[0])
     toks: list[Tok] = []
     text = ctx.norm.text
     pos = start
     line_no = 0
     used: set[int] = set()
+    live = 0  # rows[:live] can no longer match: lines only move forward
     while pos < end:
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
         o_start = ctx.norm.orig(pos)
         o_end = ctx.norm.span(pos, stop)[1] if stop > pos else o_start
-        hit = next((i for i, (rs, re_, _) in enumerate(rows) if rs <= o_start < max(re_, rs + 1) or
-                    (o_start <= rs < o_end)), None)
+        # rows that ended before this line (and started before it) never match a later line: skip them
+        while live < len(rows) and rows[live][0] < o_start and max(rows[live][1], rows[live][0] + 1) <= o_start:
+            live += 1
+        hit = next((i for i in range(live, len(rows)) if rows[i][0] <= o_start < max(rows[i][1], rows[i][0] + 1) or
+                    (o_start <= rows[i][0] < o_end)), None)
         if hit is not None:
             if hit not in used:
                 used.add(hit)
