@@ -114,3 +114,38 @@ def test_python_api_frames_and_spacy() -> None:
     assert reports and all(r.year for r in reports)
     doc = report.to_spacy()
     assert doc.text == nianbao.read(path).text
+
+
+def test_parallel_finish_writes_the_same_exports(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Staged chunks converted by 2 processes give byte-identical Parquet and the same DuckDB/CSV content."""
+    import duckdb
+
+    from nianbao import export
+
+    staging = tmp_path / "staged.jsonl"
+    run("extract", str(folder), "-o", str(staging), "--jobs", "2")
+    lines = [ln for ln in staging.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    # 3 copies of every report with distinct ids, one torn line; chunks of 4 reports → several chunks in flight
+    copies = []
+    for k in range(3):
+        for ln in lines:
+            d = json.loads(ln)
+            d["sha256"] = f"{k}{d['sha256'][1:]}"
+            copies.append(json.dumps(d, ensure_ascii=False))
+    staging.write_text("\n".join(copies) + '\n{"source": "torn', encoding="utf-8")
+    monkeypatch.setattr(export, "CHUNK", 4)
+    outs = {}
+    for jobs in (1, 2):
+        export._write_parquet(staging, tmp_path / f"pq{jobs}", jobs)
+        export._write_duckdb(staging, tmp_path / f"db{jobs}.duckdb", jobs)
+        export._write_csv(staging, tmp_path / f"csv{jobs}", jobs)
+        con = duckdb.connect(str(tmp_path / f"db{jobs}.duckdb"), read_only=True)
+        outs[jobs] = {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in TABLES}
+        con.close()
+    for t in TABLES:
+        assert (tmp_path / "pq1" / f"{t}.parquet").read_bytes() == (tmp_path / "pq2" / f"{t}.parquet").read_bytes()
+        assert outs[1][t] == outs[2][t]
+        assert (tmp_path / "csv1" / f"{t}.csv").read_bytes() == (tmp_path / "csv2" / f"{t}.csv").read_bytes()
+    assert len(outs[1]["reports"]) == 3 * len(lines)
+    frames = export.load(tmp_path / "pq2")
+    assert str(frames["cells"]["start"].dtype) == "Int64" and str(frames["cells"]["key"].dtype) == "string"

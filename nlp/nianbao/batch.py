@@ -154,7 +154,7 @@ def run_cli(
     from . import export
 
     try:
-        target = export.Target(output, fmt, force=force)
+        target = export.Target(output, fmt, force=force, jobs=jobs)
     except export.OutputError as exc:
         fail(str(output), str(exc))
         return 2

@@ -11,14 +11,14 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from .frames import TABLES, to_frames, wide
+from .frames import TABLES, arrow_to_pandas, to_arrow, to_frames, wide
 from .schema import Report
 
-CHUNK = 500
+CHUNK = 100  # staged reports per converted chunk: small enough to keep every process busy
 
 
 class OutputError(Exception):
@@ -26,10 +26,11 @@ class OutputError(Exception):
 
 
 class Target:
-    def __init__(self, path: Path, fmt: str, *, force: bool = False) -> None:
+    def __init__(self, path: Path, fmt: str, *, force: bool = False, jobs: int = 1) -> None:
         self.path = path
         self.fmt = fmt
         self.force = force
+        self.jobs = jobs  # processes converting staged chunks in finish()
         if fmt == "jsonl":
             self.staging = path
         else:
@@ -71,11 +72,11 @@ class Target:
             if self.fmt == "json":
                 _write_json(self.staging, tmp)
             elif self.fmt == "csv":
-                _write_csv(self.staging, tmp)
+                _write_csv(self.staging, tmp, self.jobs)
             elif self.fmt == "parquet":
-                _write_parquet(self.staging, tmp)
+                _write_parquet(self.staging, tmp, self.jobs)
             elif self.fmt == "duckdb":
-                _write_duckdb(self.staging, tmp)
+                _write_duckdb(self.staging, tmp, self.jobs)
             _remove(self.path)
             os.replace(tmp, self.path)
         finally:
@@ -104,27 +105,67 @@ def _iter_dicts(jsonl: Path) -> Iterator[dict[str, Any]]:
     """Staged reports as plain JSON objects: the staging file holds only what ``Report`` wrote,
     so converting it needs no second validation (which cost more than the conversion itself)."""
     with jsonl.open(encoding="utf-8") as fh:
+        yield from _parse_lines(fh)
+
+
+def _parse_lines(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            d = json.loads(line)
+        except ValueError:
+            continue  # torn line of an interrupted run
+        if isinstance(d, dict) and "source" in d:
+            yield d
+
+
+def _chunk_ranges(jsonl: Path, size: int) -> Iterator[tuple[int, int]]:
+    """Byte ranges of ``size`` staged lines each: workers read their own chunk, nothing big is pickled."""
+    with jsonl.open("rb") as fh:
+        start = pos = 0
+        count = 0
         for line in fh:
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                d = json.loads(line)
-            except ValueError:
-                continue  # torn line of an interrupted run
-            if isinstance(d, dict) and "source" in d:
-                yield d
+            pos += len(line)
+            count += 1
+            if count == size:
+                yield start, pos
+                start, count = pos, 0
+        if count:
+            yield start, pos
 
 
-def _chunks(jsonl: Path) -> Iterator[dict[str, Any]]:
-    batch: list[dict[str, Any]] = []
-    for r in _iter_dicts(jsonl):
-        batch.append(r)
-        if len(batch) >= CHUNK:
-            yield to_frames(batch)
-            batch = []
-    if batch:
-        yield to_frames(batch)
+def _convert_range(jsonl: str, start: int, end: int, arrow: bool) -> dict[str, Any]:
+    """One chunk of the staging file as tables (runs in a worker process)."""
+    with open(jsonl, "rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start).decode("utf-8", errors="replace")
+    reports = list(_parse_lines(data.splitlines()))
+    return to_arrow(reports) if arrow else to_frames(reports)
+
+
+def _chunks(jsonl: Path, arrow: bool = False, jobs: int = 1) -> Iterator[dict[str, Any]]:
+    """The staged reports, CHUNK at a time and in order, as DataFrames (or Arrow tables).
+
+    With ``jobs`` > 1 the chunks are parsed and converted by that many processes, with at most
+    two chunks per process in flight, so memory stays bounded and the output order is unchanged.
+    """
+    if jobs <= 1:
+        for start, end in _chunk_ranges(jsonl, CHUNK):
+            yield _convert_range(str(jsonl), start, end, arrow)
+        return
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Any] = deque()
+        for start, end in _chunk_ranges(jsonl, CHUNK):
+            pending.append(pool.submit(_convert_range, str(jsonl), start, end, arrow))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _write_json(staging: Path, out: Path) -> None:
@@ -133,14 +174,14 @@ def _write_json(staging: Path, out: Path) -> None:
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _write_csv(staging: Path, out: Path) -> None:
+def _write_csv(staging: Path, out: Path, jobs: int = 1) -> None:
     """A folder: long.csv (every cell and fact), wide.csv (a row per report), and one CSV per table."""
     import pandas as pd
 
     out.mkdir()
     wide_parts = []
     first = True
-    for frames in _chunks(staging):
+    for frames in _chunks(staging, jobs=jobs):
         for name in TABLES:
             frames[name].to_csv(out / f"{name}.csv", mode="w" if first else "a", header=first, index=False)
         long = pd.concat([
@@ -163,46 +204,49 @@ def _write_csv(staging: Path, out: Path) -> None:
     wide_df.to_csv(out / "wide.csv", index=False)
 
 
-def _write_parquet(staging: Path, out: Path) -> None:
-    """A folder with one Parquet file per table, written chunk by chunk."""
-    import pyarrow as pa
+def _write_parquet(staging: Path, out: Path, jobs: int = 1) -> None:
+    """A folder with one Parquet file per table, written chunk by chunk from Arrow tables (no pandas)."""
     import pyarrow.parquet as pq
 
     out.mkdir()
     writers: dict[str, Any] = {}
     try:
-        for frames in _chunks(staging):
+        for tables in _chunks(staging, arrow=True, jobs=jobs):
             for name in TABLES:
-                table = pa.Table.from_pandas(frames[name], preserve_index=False)
                 if name not in writers:
-                    writers[name] = pq.ParquetWriter(out / f"{name}.parquet", table.schema)
-                writers[name].write_table(table.cast(writers[name].schema))
-        for name, df in to_frames([]).items():
-            if name not in writers:
-                pq.write_table(pa.Table.from_pandas(df, preserve_index=False), out / f"{name}.parquet")
+                    writers[name] = pq.ParquetWriter(out / f"{name}.parquet", tables[name].schema)
+                writers[name].write_table(tables[name])
+        if len(writers) < len(TABLES):  # no reports at all: empty tables with their columns
+            for name, table in to_arrow([]).items():
+                if name not in writers:
+                    pq.write_table(table, out / f"{name}.parquet")
     finally:
         for w in writers.values():
             w.close()
 
 
-def _write_duckdb(staging: Path, out: Path) -> None:
-    """Tables reports, cells, facts, paragraphs, checks, merged."""
+def _write_duckdb(staging: Path, out: Path, jobs: int = 1) -> None:
+    """Tables reports, cells, facts, paragraphs, checks, merged (inserted from Arrow tables)."""
     import duckdb
 
     con = duckdb.connect(str(out))
     try:
         created: set[str] = set()
-        for frames in _chunks(staging):
+        for tables in _chunks(staging, arrow=True, jobs=jobs):
             for name in TABLES:
-                df = frames[name]
+                con.register("chunk", tables[name])
                 if name in created:
-                    con.execute(f"INSERT INTO {name} SELECT * FROM df")
+                    con.execute(f"INSERT INTO {name} SELECT * FROM chunk")
                 else:
-                    con.execute(f"CREATE TABLE {name} AS SELECT * FROM df")
+                    con.execute(f"CREATE TABLE {name} AS SELECT * FROM chunk")
                     created.add(name)
-        for name, df in to_frames([]).items():  # noqa: B007
-            if name not in created:
-                con.execute(f"CREATE TABLE {name} AS SELECT * FROM df")
+                con.unregister("chunk")
+        if len(created) < len(TABLES):  # no reports at all: empty tables with their columns
+            for name, table in to_arrow([]).items():
+                if name not in created:
+                    con.register("chunk", table)
+                    con.execute(f"CREATE TABLE {name} AS SELECT * FROM chunk")
+                    con.unregister("chunk")
     finally:
         con.close()
 
@@ -214,7 +258,9 @@ def load(path: str | Path) -> dict[str, Any]:
         import pandas as pd
 
         if (p / "reports.parquet").exists():
-            return {n: pd.read_parquet(p / f"{n}.parquet") for n in TABLES}
+            import pyarrow.parquet as pq
+
+            return {n: arrow_to_pandas(pq.read_table(p / f"{n}.parquet")) for n in TABLES}
         if (p / "reports.csv").exists():
             return {n: pd.read_csv(p / f"{n}.csv") for n in TABLES}
         raise FileNotFoundError(f"{p}: not a nianbao export folder")

@@ -1,4 +1,4 @@
-"""Reports as tidy tables (pandas): reports, cells, facts, paragraphs, checks, merged.
+"""Reports as tidy tables (pyarrow / pandas): reports, cells, facts, paragraphs, checks, merged.
 
 One row layout shared by every export (CSV, Parquet, DuckDB) and by
 ``Report.to_frames()`` / ``nianbao.load()``.
@@ -15,45 +15,49 @@ from .schema import Report
 TABLES = ("reports", "cells", "facts", "paragraphs", "checks", "merged")
 
 
-def rows(report: Report | dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Table rows of one report, from the model or from its JSON form (the export staging lines).
+def columns(report: Report | dict[str, Any]) -> dict[str, list[list[Any]]]:
+    """Table rows of one report, column-wise: ``{table: [values of column 1, values of column 2, …]}``.
 
-    Working on plain dicts lets exports skip re-validating every staged report.
+    Works on the model or on its JSON form (the export staging lines), so exports need not
+    re-validate every staged report; column-wise lists feed Arrow without per-row objects.
     """
     d = report.model_dump() if isinstance(report, Report) else report
     rid = (d.get("sha256") or "")[:16] or d["source"]
-    out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
     tables, facts, paragraphs = d.get("tables") or {}, d.get("facts") or [], d.get("paragraphs") or []
     checks, merged = d.get("checks") or [], d.get("merged") or {}
-    out["reports"].append({
-        "report": rid, "source": d["source"], "issuer": d.get("issuer"), "year": d.get("year"),
-        "format_id": d.get("format_id"), "script": d.get("script"), "media_type": d.get("media_type"),
-        "sha256": d.get("sha256"), "sections": ",".join(s["key"] for s in d.get("sections") or []),
-        "n_cells": len(tables), "n_facts": len(facts), "n_paragraphs": len(paragraphs),
-        "failed_checks": sum(1 for c in checks if c["status"] == "fail"),
-        "warnings": json.dumps(d.get("warnings") or [], ensure_ascii=False),
-    })
-    for key, cell in tables.items():
-        out["cells"].append({"report": rid, "key": key, "value": _num(cell.get("value")), "raw": cell.get("raw"),
-                             "unit": cell.get("unit"), "status": cell.get("status"), "start": cell.get("start"),
-                             "end": cell.get("end")})
-    for f in facts:
-        out["facts"].append({"report": rid, "metric": f["metric"], "value": _num(f.get("value")), "unit": f.get("unit"),
-                             "qualifier": f.get("qualifier"), "raw": f.get("raw"), "section": f.get("section"),
-                             "start": f.get("start"), "end": f.get("end")})
-    for p in paragraphs:
-        out["paragraphs"].append({"report": rid, "section": p.get("section"), "start": p["start"], "end": p["end"],
-                                  "role": p.get("role"), "themes": ",".join(p.get("themes") or []),
-                                  "scores": json.dumps(p.get("scores") or {}, sort_keys=True)})
-    for c in checks:
-        out["checks"].append({"report": rid, "id": c["id"], "rule": c.get("rule"), "status": c["status"],
-                              "left": _num(c.get("left")), "right": _num(c.get("right")), "delta": _num(c.get("delta")),
-                              "cause": c.get("cause"), "severity": c.get("severity"), "keys": ",".join(c.get("keys") or [])})
-    for metric, m in merged.items():
-        out["merged"].append({"report": rid, "metric": metric, "value": _num(m.get("value")), "source": m.get("source"),
-                              "table_value": _num(m.get("table_value")), "prose_value": _num(m.get("prose_value")),
-                              "conflict": m.get("conflict"), "table_key": m.get("table_key")})
-    return out
+    cells = list(tables.values())
+    mets = list(merged.values())
+
+    def col(items: list[dict[str, Any]], key: str, num: bool = False) -> list[Any]:
+        return [_num(it.get(key)) for it in items] if num else [it.get(key) for it in items]
+
+    return {
+        "reports": [[rid], [d["source"]], [d.get("issuer")], [d.get("year")], [d.get("format_id")], [d.get("script")],
+                    [d.get("media_type")], [d.get("sha256")], [",".join(s["key"] for s in d.get("sections") or [])],
+                    [len(tables)], [len(facts)], [len(paragraphs)], [sum(1 for c in checks if c["status"] == "fail")],
+                    [json.dumps(d.get("warnings") or [], ensure_ascii=False)]],
+        "cells": [[rid] * len(cells), list(tables), col(cells, "value", True), col(cells, "raw"), col(cells, "unit"),
+                  col(cells, "status"), col(cells, "start"), col(cells, "end")],
+        "facts": [[rid] * len(facts), col(facts, "metric"), col(facts, "value", True), col(facts, "unit"),
+                  col(facts, "qualifier"), col(facts, "raw"), col(facts, "section"), col(facts, "start"),
+                  col(facts, "end")],
+        "paragraphs": [[rid] * len(paragraphs), col(paragraphs, "section"), col(paragraphs, "start"),
+                       col(paragraphs, "end"), col(paragraphs, "role"),
+                       [",".join(p.get("themes") or []) for p in paragraphs],
+                       [json.dumps(p.get("scores") or {}, sort_keys=True) for p in paragraphs]],
+        "checks": [[rid] * len(checks), col(checks, "id"), col(checks, "rule"), col(checks, "status"),
+                   col(checks, "left", True), col(checks, "right", True), col(checks, "delta", True),
+                   col(checks, "cause"), col(checks, "severity"), [",".join(c.get("keys") or []) for c in checks]],
+        "merged": [[rid] * len(mets), list(merged), col(mets, "value", True), col(mets, "source"),
+                   col(mets, "table_value", True), col(mets, "prose_value", True), col(mets, "conflict"),
+                   col(mets, "table_key")],
+    }
+
+
+def rows(report: Report | dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Table rows of one report as dicts (column name → value)."""
+    return {name: [dict(zip(COLUMNS[name], rec, strict=True)) for rec in zip(*cols, strict=True)]
+            for name, cols in columns(report).items()}
 
 
 def _num(v: Any) -> float | None:
@@ -80,20 +84,37 @@ _SCHEMAS: dict[str, dict[str, str]] = {
 }
 
 
+COLUMNS: dict[str, tuple[str, ...]] = {name: tuple(schema) for name, schema in _SCHEMAS.items()}
+_ARROW_TYPES = {"string": "string", "Int64": "int64", "float64": "float64", "boolean": "bool"}
+
+
+def to_arrow(reports: Iterable[Report | dict[str, Any]]) -> dict[str, Any]:
+    """pyarrow Tables keyed by table name, built column-wise (the fast path of every export)."""
+    import pyarrow as pa
+
+    acc: dict[str, list[list[Any]]] = {t: [[] for _ in _SCHEMAS[t]] for t in TABLES}
+    for r in reports:
+        for name, cols in columns(r).items():
+            for into, values in zip(acc[name], cols, strict=True):
+                into.extend(values)
+    return {name: pa.table({col: pa.array(values, type=_ARROW_TYPES[dtype])
+                            for (col, dtype), values in zip(_SCHEMAS[name].items(), acc[name], strict=True)})
+            for name in TABLES}
+
+
+def arrow_to_pandas(table: Any) -> Any:
+    """A DataFrame with the nullable dtypes of ``_SCHEMAS`` (string, Int64, float64, boolean)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    mapping = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(),
+               pa.bool_(): pd.BooleanDtype()}
+    return table.to_pandas(types_mapper=mapping.get)
+
+
 def to_frames(reports: Iterable[Report | dict[str, Any]]) -> dict[str, Any]:
     """DataFrames keyed by table name; empty frames keep their columns and dtypes."""
-    import pandas as pd
-
-    acc: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
-    for r in reports:
-        for name, rs in rows(r).items():
-            acc[name].extend(rs)
-    frames = {}
-    for name in TABLES:
-        schema = _SCHEMAS[name]
-        df = pd.DataFrame(acc[name], columns=list(schema))
-        frames[name] = df.astype(schema)
-    return frames
+    return {name: arrow_to_pandas(table) for name, table in to_arrow(reports).items()}
 
 
 def wide(cells: Any) -> Any:
