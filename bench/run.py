@@ -27,17 +27,20 @@ from nianbao.context import Context  # noqa: E402
 from nianbao.normalise import normalise  # noqa: E402
 from nianbao.pipeline import STAGES  # noqa: E402
 from nianbao.readers import read  # noqa: E402
-from nianbao.schema import Report  # noqa: E402
+from nianbao.schema import Document, Report  # noqa: E402
 
 GOALS = {"e2e_vs_rjieba": 0.25, "pdf_pages_s": 5.0, "startup_s": 1.5, "peak_rss_mb": 500.0, "jobs2_speedup": 1.7}
 
 
 def corpus_files() -> list[Path]:
-    if SHARED.exists():
-        files = sorted((SHARED / "seeds").glob("*")) + sorted((SHARED / "corpus" / "files").glob("*"))
-    else:
-        files = sorted(p for p in (ROOT / "examples").glob("*") if p.is_file() and p.suffix != ".json")
-    return [f for f in files if f.is_file()]
+    """The shared corpus, plus bundled examples of input types it lacks (DOCX), so every type is measured."""
+    examples = sorted(p for p in (ROOT / "examples").glob("*") if p.is_file() and p.suffix not in (".json", ".py"))
+    if not SHARED.exists():
+        return examples
+    files = [f for f in sorted((SHARED / "seeds").glob("*")) + sorted((SHARED / "corpus" / "files").glob("*"))
+             if f.is_file()]
+    have = {f.suffix for f in files}
+    return files + [e for e in examples if e.suffix not in have]
 
 
 def timed(fn, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
@@ -49,48 +52,68 @@ def timed(fn, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
     return best
 
 
-def stage_throughput(files: list[Path]) -> tuple[dict[str, float], dict[str, list[float]], int, int]:
-    """chars/s per stage over all files (one pass after a warm-up), plus per-media-type seconds and PDF pages."""
+def stage_throughput(files: list[Path], repeats: int = 3) -> tuple[dict[str, float], dict[str, list[float]], int, int]:
+    """chars/s per stage, plus per-media-type seconds and PDF pages.
+
+    The ceiling is bare rjieba in a hot loop over all texts (best of 5), as a tokeniser runs alone.
+    After a warm-up pass (models load, caches fill), ``repeats`` passes run every file through
+    each stage in turn; each (file, stage) keeps its fastest pass.
+    """
     import rjieba
 
-    docs = [read(f) for f in files]  # warm-up and cache
+    docs = [read(f) for f in files]
     chars = sum(len(d.text) for d in docs)
-    out: dict[str, float] = {}
-    out["rjieba (ceiling)"] = chars / timed(lambda: [rjieba.cut(d.text) for d in docs], repeat=3)
-    out["read"] = chars / timed(lambda: [read(f) for f in files])
-    out["normalise"] = chars / timed(lambda: [normalise(d.text) for d in docs])
-    per_stage = {name: 0.0 for name, _ in STAGES}
-    per_type: dict[str, list[float]] = {}
-    text_chars = 0
-    pages = 0
-    pdf_seconds = 0.0
-    for timed_pass in (False, True):  # the first pass loads models and warms caches
-        for f in files:
+    out: dict[str, float] = {"rjieba (ceiling)": chars / timed(lambda: [rjieba.cut(d.text) for d in docs], repeat=5)}
+    out.update(_hanlp_rate(docs, chars))
+    names = ["read", "normalise", *(name for name, _ in STAGES)]
+    best: dict[tuple[int, str], float] = {}
+    totals: dict[int, float] = {}
+    for timed_pass in range(repeats + 1):  # pass 0 loads models and warms caches
+        for i, f in enumerate(files):
             t0 = time.perf_counter()
             doc = read(f)
+            times = {"read": time.perf_counter() - t0}
+            t = time.perf_counter()
             ctx = Context(doc=doc, norm=normalise(doc.text), report=Report(source=doc.source))
+            times["normalise"] = time.perf_counter() - t
             for name, module in STAGES:
                 mod = importlib.import_module(module)
                 t = time.perf_counter()
                 mod.run(ctx)
-                if timed_pass:
-                    per_stage[name] += time.perf_counter() - t
+                times[name] = time.perf_counter() - t
             total = time.perf_counter() - t0
-            if not timed_pass:
-                continue
-            per_type.setdefault(doc.media_type, []).append(total)
-            if doc.media_type in ("text", "markdown"):
-                text_chars += len(doc.text)
-            if doc.media_type == "pdf":
-                pages += doc.pages or 0
-                pdf_seconds += total
-    for name, secs in per_stage.items():
-        if secs > 0:
-            out[name] = chars / secs
+            if timed_pass:
+                for name, secs in times.items():
+                    best[i, name] = min(best.get((i, name), secs), secs)
+                totals[i] = min(totals.get(i, total), total)
+    for name in names:
+        secs = sum(best[i, name] for i in range(len(files)))
+        out[name] = chars / secs if secs > 0 else float("nan")
+    per_type: dict[str, list[float]] = {}
+    text_chars = pages = 0
+    pdf_seconds = 0.0
+    for i, doc in enumerate(docs):
+        per_type.setdefault(doc.media_type, []).append(totals[i])
+        if doc.media_type in ("text", "markdown"):
+            text_chars += len(doc.text)
+        if doc.media_type == "pdf":
+            pages += doc.pages or 0
+            pdf_seconds += totals[i]
     text_secs = sum(sum(per_type.get(k, [])) for k in ("text", "markdown"))
     out["end-to-end, text inputs"] = text_chars / text_secs if text_secs else float("nan")
     out["end-to-end, all inputs"] = chars / sum(sum(v) for v in per_type.values())
     return out, per_type, pages, int(pdf_seconds * 1000)
+
+
+def _hanlp_rate(docs: list[Document], chars: int) -> dict[str, float]:
+    """The optional HanLP segmenter on the same texts, when its extra is installed."""
+    from nianbao import hanlp_backend
+
+    if not hanlp_backend.available():
+        return {}
+    seg = hanlp_backend.HanlpSegmenter()
+    list(seg.spans("预热"))  # builds the trie outside the timing
+    return {"HanLP segmenter (optional extra)": chars / timed(lambda: [list(seg.spans(d.text)) for d in docs], 3)}
 
 
 def startup_seconds(small: Path) -> float:
@@ -126,11 +149,18 @@ def batch_run(folder: Path, out: Path, jobs: int) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=10_000, help="reports streamed for the RSS measurement")
-    ap.add_argument("--speedup-reports", type=int, default=400, help="reports for the --jobs 2 vs 1 comparison")
+    ap.add_argument("--speedup-reports", type=int, nargs="+", default=[400, 2000],
+                    help="batch sizes for the --jobs 2 vs 1 comparison (fixed start-up and finish costs weigh more "
+                         "on small batches)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    ap.add_argument("--stages-only", action="store_true", help="print the per-stage table and stop (no file written)")
     args = ap.parse_args()
     files = corpus_files()
     rates, per_type, pages, pdf_ms = stage_throughput(files)
+    if args.stages_only:
+        ceiling = rates["rjieba (ceiling)"]
+        print("\n".join(f"{name:36s} {rate:>12,.0f} {rate / ceiling:7.1%}" for name, rate in rates.items()))
+        return
     ceiling = rates["rjieba (ceiling)"]
     small = min((f for f in files if f.suffix == ".txt"), key=lambda p: p.stat().st_size)
     start = startup_seconds(small)
@@ -138,14 +168,18 @@ def main() -> None:
     try:
         make_batch(work / "many", args.reports, files)
         wall_n, rss = batch_run(work / "many", work / "many_out", jobs=2)
-        make_batch(work / "few", args.speedup_reports, files)
-        wall1, _ = batch_run(work / "few", work / "few1", jobs=1)
-        wall2, _ = batch_run(work / "few", work / "few2", jobs=2)
+        speedups: list[tuple[int, float, float]] = []
+        for n in args.speedup_reports:
+            make_batch(work / f"few{n}", n, files)
+            # alternated and best of two each: one slow moment should not decide the speed-up
+            runs = [batch_run(work / f"few{n}", work / f"few{n}_{j}_{k}", jobs=j)[0] for k in range(2) for j in (1, 2)]
+            speedups.append((n, min(runs[0::2]), min(runs[1::2])))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     pdf_rate = pages / (pdf_ms / 1000) if pdf_ms else float("nan")
     lines = ["# Benchmark results", "", f"Machine: {os.cpu_count()} cores; corpus: {len(files)} documents, "
-             f"{'shared' if SHARED.exists() else 'examples'}; Python {sys.version.split()[0]}.", "",
+             f"{'shared + examples of missing input types' if SHARED.exists() else 'examples'}; "
+             f"Python {sys.version.split()[0]}.", "",
              "## Throughput per stage (chars/s, ratio to bare rjieba tokenisation of the same texts)", "",
              "| stage | chars/s | ratio to rjieba |", "|---|---:|---:|"]
     for name, rate in rates.items():
@@ -154,20 +188,23 @@ def main() -> None:
     for mt, secs in sorted(per_type.items()):
         lines.append(f"| {mt} | {len(secs)} | {len(secs) / sum(secs):.1f} |")
     e2e_ratio = rates["end-to-end, text inputs"] / ceiling
-    jobs_speedup = wall1 / wall2
     checks = [
         ("end-to-end text pipeline vs rjieba", f"{e2e_ratio:.1%}", GOALS["e2e_vs_rjieba"] <= e2e_ratio, "≥ 25%"),
         ("PDF pages/s", f"{pdf_rate:.1f}", pdf_rate >= GOALS["pdf_pages_s"], "≥ 5"),
         ("CLI start-up, one small file (s)", f"{start:.2f}", start <= GOALS["startup_s"], "≤ 1.5"),
         (f"peak RSS streaming {args.reports} reports to Parquet (MB)", f"{rss:.0f}", rss <= GOALS["peak_rss_mb"],
          "≤ 500"),
-        (f"--jobs 2 vs --jobs 1 ({args.speedup_reports} reports)", f"{jobs_speedup:.2f}×",
-         jobs_speedup >= GOALS["jobs2_speedup"], "≥ 1.7×"),
     ]
+    checks += [(f"--jobs 2 vs --jobs 1 ({n} reports: {w1:.1f} s vs {w2:.1f} s)", f"{w1 / w2:.2f}×",
+                w1 / w2 >= GOALS["jobs2_speedup"], "≥ 1.7×") for n, w1, w2 in speedups]
     lines += ["", "## Goals", "", "| measure | value | goal | met |", "|---|---:|---:|:---:|"]
     lines += [f"| {name} | {value} | {goal} | {'yes' if ok else 'NO'} |" for name, value, ok, goal in checks]
     lines += ["", f"Batch of {args.reports} reports with --jobs 2 took {wall_n:.0f} s "
-              f"({args.reports / wall_n:.0f} reports/s)."]
+              f"({args.reports / wall_n:.0f} reports/s).", "",
+              "Notes: the ceiling is bare rjieba in a hot loop (best of 5); between processes on this virtual machine it "
+              "has been seen anywhere from 3.6 to 6.8 M chars/s, and every ratio above moves with it. Each stage keeps "
+              "its fastest of 3 passes. The speed-up includes the fixed costs of a batch (process start-up, the final "
+              "conversion of the staged reports), which weigh more on a small batch."]
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
