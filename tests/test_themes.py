@@ -113,6 +113,8 @@ def test_traditional_report_matches_simplified_report(shipped: CompiledModel) ->
     assert b.script in ("traditional", "mixed")
 
 
+# tiny training sets: scikit-learn warns about sparse labels, which is the point here
+@pytest.mark.filterwarnings("ignore::UserWarning:sklearn")
 def test_tiny_training_is_deterministic_and_round_trips(tmp_path: Path) -> None:
     simplified = [r for r in _synthetic() if r["script"] == "simplified"]
     rows = [r for role in label_set()["roles"] for r in simplified if r["role"] == role][::6][:40]
@@ -149,6 +151,8 @@ def test_compiled_shipped_model_equals_sklearn(shipped: CompiledModel) -> None:
     assert shipped.meta["compiled"]["role_mode"] == "calibrated"
 
 
+# tiny training sets: scikit-learn warns about sparse labels, which is the point here
+@pytest.mark.filterwarnings("ignore::UserWarning:sklearn")
 def test_compiled_word_features_and_constant_labels() -> None:
     """jieba word n-grams (a non-default block) and a label without positives (constant predictor) compile too."""
     items = load_items([SYNTHETIC]).items[::3]
