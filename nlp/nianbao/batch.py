@@ -183,6 +183,8 @@ def run_cli(
                     summary.failing_checks += outcome.failed_checks
                 if bar is not None:
                     bar[0].update(bar[1], advance=1, description=Path(outcome.source).name[:40])
+        if bar is not None and fmt not in ("json", "jsonl"):  # converting a big batch takes a while: say so
+            bar[0].update(bar[1], description=f"writing {fmt} ({summary.reports + len(done)} reports)…")
         target.finish()
     finally:
         if bar is not None:
