@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -169,9 +170,15 @@ def run_cli(
             todo.append(p)
     show = progress if progress is not None else sys.stderr.isatty()
     bar = _progress(show, len(todo))
+    warmer: threading.Thread | None = None
     try:
         with target.open_staging(append=bool(done)) as sink, target.open_errors() as errors:
             for outcome in _run(todo, jobs, options):
+                if warmer is None and jobs > 1:
+                    # the workers exist by now (no fork while this thread imports): load the export
+                    # libraries while they extract, so the conversion at the end starts warm
+                    warmer = threading.Thread(target=export.warm_up, args=(fmt,), daemon=True)
+                    warmer.start()
                 if outcome.error is not None:
                     summary.failures.append((outcome.source, outcome.error))
                     fail(outcome.source, outcome.error)
@@ -183,6 +190,8 @@ def run_cli(
                     summary.failing_checks += outcome.failed_checks
                 if bar is not None:
                     bar[0].update(bar[1], advance=1, description=Path(outcome.source).name[:40])
+        if warmer is not None:
+            warmer.join()  # before finish() forks conversion processes
         if bar is not None and fmt not in ("json", "jsonl"):  # converting a big batch takes a while: say so
             bar[0].update(bar[1], description=f"writing {fmt} ({summary.reports + len(done)} reports)…")
         target.finish()

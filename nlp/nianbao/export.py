@@ -85,6 +85,24 @@ class Target:
             self.staging.unlink(missing_ok=True)
 
 
+def warm_up(fmt: str) -> None:
+    """Import what converting to ``fmt`` needs (pyarrow imports pandas on its first array).
+
+    A batch calls this in a thread while worker processes extract: the import then costs idle
+    time, and the conversion processes forked later inherit the loaded modules.
+    """
+    if fmt not in ("csv", "parquet", "duckdb"):
+        return
+    import pandas  # noqa: F401
+    import pyarrow as pa
+
+    pa.array([0])
+    if fmt == "parquet":
+        import pyarrow.parquet  # noqa: F401
+    elif fmt == "duckdb":
+        import duckdb  # noqa: F401
+
+
 def _remove(p: Path) -> None:
     if p.is_dir():
         shutil.rmtree(p)
