@@ -23,7 +23,8 @@ from typing import Any
 from .readers import HTML_SUFFIXES, MARKDOWN_SUFFIXES
 
 REPORT_SUFFIXES = {".txt", ".pdf", ".docx", *HTML_SUFFIXES, *MARKDOWN_SUFFIXES}
-FORMATS = ("json", "jsonl", "csv", "parquet", "duckdb")
+TABLE_FORMATS = ("csv", "parquet", "duckdb")  # written as tables at the end of a batch
+FORMATS = ("json", "jsonl", *TABLE_FORMATS)
 
 
 @dataclass
@@ -148,7 +149,7 @@ def run_cli(
         fail(", ".join(map(str, items)) or "-", "no report files found")
         return 1
     if output is None:
-        if fmt in ("csv", "parquet", "duckdb"):
+        if fmt in TABLE_FORMATS:
             fail("-", f"--format {fmt} needs -o OUTPUT")
             return 2
         return _to_stdout(paths, jobs, options, single=len(paths) == 1 and fmt == "json", fail=fail)
@@ -174,7 +175,7 @@ def run_cli(
     try:
         with target.open_staging(append=bool(done)) as sink, target.open_errors() as errors:
             for outcome in _run(todo, jobs, options):
-                if warmer is None and jobs > 1:
+                if warmer is None and jobs > 1 and fmt in TABLE_FORMATS:
                     # the workers exist by now (no fork while this thread imports): load the export
                     # libraries while they extract, so the conversion at the end starts warm
                     warmer = threading.Thread(target=export.warm_up, args=(fmt,), daemon=True)
@@ -192,7 +193,7 @@ def run_cli(
                     bar[0].update(bar[1], advance=1, description=Path(outcome.source).name[:40])
         if warmer is not None:
             warmer.join()  # before finish() forks conversion processes
-        if bar is not None and fmt not in ("json", "jsonl"):  # converting a big batch takes a while: say so
+        if bar is not None and fmt in TABLE_FORMATS:  # converting a big batch takes a while: say so
             bar[0].update(bar[1], description=f"writing {fmt} ({summary.reports + len(done)} reports)…")
         target.finish()
     finally:

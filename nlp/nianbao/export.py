@@ -91,8 +91,6 @@ def warm_up(fmt: str) -> None:
     A batch calls this in a thread while worker processes extract: the import then costs idle
     time, and the conversion processes forked later inherit the loaded modules.
     """
-    if fmt not in ("csv", "parquet", "duckdb"):
-        return
     import pandas  # noqa: F401
     import pyarrow as pa
 
@@ -186,6 +184,17 @@ def _chunks(jsonl: Path, arrow: bool = False, jobs: int = 1) -> Iterator[dict[st
             yield pending.popleft().result()
 
 
+def _arrow_chunks(staging: Path, jobs: int) -> Iterator[dict[str, Any]]:
+    """Arrow chunks of the staged reports; one chunk of empty tables when nothing is staged,
+    so every table exists with its columns."""
+    empty = True
+    for tables in _chunks(staging, arrow=True, jobs=jobs):
+        empty = False
+        yield tables
+    if empty:
+        yield to_arrow([])
+
+
 def _write_json(staging: Path, out: Path) -> None:
     items = [json.loads(line) for line in staging.read_text(encoding="utf-8").splitlines() if line.strip()]
     data = items[0] if len(items) == 1 else items
@@ -229,15 +238,11 @@ def _write_parquet(staging: Path, out: Path, jobs: int = 1) -> None:
     out.mkdir()
     writers: dict[str, Any] = {}
     try:
-        for tables in _chunks(staging, arrow=True, jobs=jobs):
+        for tables in _arrow_chunks(staging, jobs):
             for name in TABLES:
                 if name not in writers:
                     writers[name] = pq.ParquetWriter(out / f"{name}.parquet", tables[name].schema)
                 writers[name].write_table(tables[name])
-        if len(writers) < len(TABLES):  # no reports at all: empty tables with their columns
-            for name, table in to_arrow([]).items():
-                if name not in writers:
-                    pq.write_table(table, out / f"{name}.parquet")
     finally:
         for w in writers.values():
             w.close()
@@ -250,7 +255,7 @@ def _write_duckdb(staging: Path, out: Path, jobs: int = 1) -> None:
     con = duckdb.connect(str(out))
     try:
         created: set[str] = set()
-        for tables in _chunks(staging, arrow=True, jobs=jobs):
+        for tables in _arrow_chunks(staging, jobs):
             for name in TABLES:
                 con.register("chunk", tables[name])
                 if name in created:
@@ -259,12 +264,6 @@ def _write_duckdb(staging: Path, out: Path, jobs: int = 1) -> None:
                     con.execute(f"CREATE TABLE {name} AS SELECT * FROM chunk")
                     created.add(name)
                 con.unregister("chunk")
-        if len(created) < len(TABLES):  # no reports at all: empty tables with their columns
-            for name, table in to_arrow([]).items():
-                if name not in created:
-                    con.register("chunk", table)
-                    con.execute(f"CREATE TABLE {name} AS SELECT * FROM chunk")
-                    con.unregister("chunk")
     finally:
         con.close()
 
