@@ -21,7 +21,7 @@ from typing import Any
 from .context import Context
 from .normalise import NormText, apply_edits
 from .numbers import Quantity, find_quantities
-from .resources import load_yaml
+from .resources import any_of, load_yaml
 from .schema import Entity, Fact, Grid
 
 SENTENCE_END = re.compile(r"[。!?\n]")
@@ -124,7 +124,7 @@ def _trigger_chars(patterns: list[str]) -> frozenset[str] | None:
 
 def _any_of(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
     """Patterns whose only use is "does any match?" as one alternation (one search instead of many)."""
-    return (re.compile("|".join(f"(?:{p})" for p in patterns)),) if patterns else ()
+    return (any_of(patterns),) if patterns else ()
 
 
 @lru_cache(maxsize=1)
@@ -148,8 +148,8 @@ def config() -> Config:
             not_formats=frozenset(spec.get("not_formats") or []),
             order=i,
             right_requires=tuple(re.compile(p) for p in spec.get("right_requires", [])),
-            before_any=re.compile("|".join(f"(?:{p})" for p in spec["before"])) if spec.get("before") else None,
-            after_any=re.compile("|".join(f"(?:{p})" for p in spec["after"])) if spec.get("after") else None,
+            before_any=any_of(spec["before"]) if spec.get("before") else None,
+            after_any=any_of(spec["after"]) if spec.get("after") else None,
             before_chars=_trigger_chars(spec.get("before") or []),
             before_each=tuple(_trigger_chars([p]) for p in spec.get("before", [])),
             after_chars=_trigger_chars(spec.get("after") or []),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .resources import load_yaml
+from .resources import any_of, load_yaml
 from .schema import Script
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -183,27 +183,20 @@ def _t2s_edits(text: str) -> list[Edit]:
 
 
 @lru_cache(maxsize=1)
-def _data() -> tuple[re.Pattern[str] | None, dict[str, str], list[re.Pattern[str]]]:
+def _data() -> tuple[re.Pattern[str] | None, dict[str, str], re.Pattern[str] | None]:
     data = load_yaml("normalise.yaml")
     terms: dict[str, str] = data.get("taiwan_terms", {})
     pattern = re.compile("|".join(sorted(map(re.escape, terms), key=len, reverse=True))) if terms else None
-    chrome = [re.compile(p) for p in data.get("chrome_lines", [])]
-    return pattern, terms, chrome
-
-
-@lru_cache(maxsize=8)
-def _any_of(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
-    """One alternation: a line is tried once in C instead of once per pattern."""
-    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    chrome_lines = data.get("chrome_lines", [])
+    return pattern, terms, any_of(chrome_lines) if chrome_lines else None
 
 
 _CHROME_MAX = 160  # longer lines are report text that merely starts like chrome (crawler pages)
 
 
-def _chrome_edits(text: str, patterns: list[re.Pattern[str]]) -> list[Edit]:
-    if not patterns:
+def _chrome_edits(text: str, pattern: re.Pattern[str] | None) -> list[Edit]:
+    if pattern is None:
         return []
-    pattern = _any_of(tuple(patterns))
     edits: list[Edit] = []
     offset = 0
     for line in text.splitlines(keepends=True):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .context import Context
-from .resources import load_yaml
+from .resources import any_of, load_yaml
 from .schema import FormatId, Section
 
 _NUM = "一二三四五六七八九十"
@@ -62,7 +62,7 @@ def _config() -> dict:
         compiled[key] = pats
     cfg["compiled"] = compiled
     # one alternation of every title pattern: most line starts match none, and one C-level try rejects them
-    cfg["any_title"] = re.compile("|".join(f"(?:{p.pattern})" for pats in compiled.values() for p, _ in pats))
+    cfg["any_title"] = any_of(p.pattern for pats in compiled.values() for p, _ in pats)
     cfg["format_patterns"] = {k: re.compile("|".join(v)) for k, v in cfg["formats"].items()}
     return cfg
 
