@@ -38,30 +38,26 @@ def _utf16_without_bom(data: bytes) -> str | None:
 # control characters (except line breaks and tabs), private-use code points and U+FFFD mark a wrong decoding
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]+")
 _CJK_RUN = re.compile("[\u4e00-\u9fff]+")
-
-
-def _printable_share(text: str) -> float:
-    if not text:
-        return 0.0
-    sample = text[:20000]
-    bad = sum(map(len, _UNPRINTABLE.findall(sample)))
-    return 1 - bad / len(sample)
-
-
 # ASCII, CJK ideographs, CJK punctuation, general punctuation and full-width forms
 _USUAL_RUN = re.compile("[\t\n\r\x20-\x7e\u00b7\u2010-\u203b\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
 
 
-def _plausible_share(text: str) -> float:
+def _share(text: str, runs: re.Pattern[str]) -> float:
+    """Share of the first 20,000 characters that ``runs`` covers (0 for empty text)."""
     sample = text[:20000]
-    return sum(map(len, _USUAL_RUN.findall(sample))) / len(sample) if sample else 0.0
+    return sum(map(len, runs.findall(sample))) / len(sample) if sample else 0.0
+
+
+def _printable_share(text: str) -> float:
+    return 1 - _share(text, _UNPRINTABLE) if text else 0.0
+
+
+def _plausible_share(text: str) -> float:
+    return _share(text, _USUAL_RUN)
 
 
 def _cjk_share(text: str) -> float:
-    sample = text[:20000]
-    if not sample:
-        return 0.0
-    return sum(map(len, _CJK_RUN.findall(sample))) / len(sample)
+    return _share(text, _CJK_RUN)
 
 
 def _truncated_utf8(data: bytes, exc: UnicodeDecodeError) -> str | None:
@@ -116,8 +112,8 @@ def _detect(data: bytes, source: str) -> tuple[str, str, list[Notice]]:
         except UnicodeDecodeError:
             continue
     if strict:
-        enc, text = max(strict, key=lambda et: _cjk_share(et[1]))
-        if _cjk_share(text) > 0.2 and _printable_share(text) > 0.99:
+        share, enc, text = max(((_cjk_share(t), e, t) for e, t in strict), key=lambda set_: set_[0])
+        if share > 0.2 and _printable_share(text) > 0.99:
             return text, enc, notices
         # little Chinese (digits, punctuation, a heading): a strict decode made only of characters reports use
         # beats a statistical guess, which is unreliable on few non-ASCII bytes
