@@ -530,76 +530,39 @@ class CompiledModel:
         except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
             raise NianbaoError(str(npz_path), f"not a usable compiled themes model ({exc})") from None
 
-    def features(self, item: Item, blocks: Sequence[Any] | None = None, tags: bool = True
-                 ) -> tuple[np.ndarray, np.ndarray]:
-        """(columns, values) of one item's sparse feature row: TF-IDF ``blocks`` (default all), then tags."""
-        cols: list[np.ndarray] = []
-        vals: list[np.ndarray] = []
-        for spec, vocab, idf, index in self.blocks if blocks is None else blocks:
-            text = words(item.text) if spec["input"] == "words" else item.text
-            if index is not None:  # char n-grams as integer keys: vectorised lookup and counting
-                if spec["lowercase"]:
-                    text = text.lower()
-                keys = _text_char_keys(_WHITE_SPACES.sub(" ", text), *spec["ngram_range"])
-                sorted_keys, key_cols = index
-                pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-                c, n = np.unique(key_cols[pos[sorted_keys[pos] == keys]], return_counts=True)
-                v = n.astype(np.float64)
-            else:
-                counts = Counter(analyze(text, spec))
-                # lookups through map(): C-speed, -1 for terms outside the vocabulary
-                c = np.fromiter(map(vocab.get, counts, repeat(-1, len(counts))), dtype=np.int64, count=len(counts))
-                v = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-                known = c >= 0
-                if not known.all():
-                    c, v = c[known], v[known]
-            if not len(c):
-                continue
-            if spec["sublinear_tf"]:
-                v = np.log(v) + 1.0
-            if idf is not None:
-                v = v * idf[c]
-            if spec["norm"] == "l2":
-                norm = float(np.sqrt(np.dot(v, v)))
-            elif spec["norm"] == "l1":
-                norm = float(np.abs(v).sum())
-            else:
-                norm = 0.0
-            if norm > 0.0:
-                v = v / norm
-            cols.append(c + spec["offset"])
-            vals.append(v)
-        tag_vals: dict[int, float] = {}
-        for tag in item_tags(item) if tags else ():
-            if tag in self.tag_index:
-                k = self.tag_index[tag]
-                tag_vals[k] = tag_vals.get(k, 0.0) + self.tag_weight
-        if tag_vals:
-            cols.append(np.fromiter(tag_vals.keys(), dtype=np.int64, count=len(tag_vals)))
-            vals.append(np.fromiter(tag_vals.values(), dtype=np.float64, count=len(tag_vals)))
-        if not cols:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(cols), np.concatenate(vals)
+    def _block(self, items: Sequence[Item], spec: dict[str, Any], vocab: dict[str, int], idf: np.ndarray | None,
+               index: tuple[np.ndarray, np.ndarray] | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, columns, values) of one TF-IDF block for all items at once, rows grouped in item order.
 
-    def _char_block(self, items: Sequence[Item], spec: dict[str, Any], idf: np.ndarray | None,
-                    index: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, columns, values) of one char n-gram block for all items at once.
-
-        One ``searchsorted`` and one ``unique`` over the whole batch: per-paragraph numpy calls
-        cost more than the arithmetic. Rows, then columns, come out sorted, as ``features`` gives them.
+        Char n-grams go through one ``searchsorted`` and one ``unique`` over the whole batch
+        (per-paragraph numpy calls cost more than the arithmetic); other analyzers count terms
+        per item. Weighting (sublinear tf, idf, row norm) is then done once for the batch.
         """
-        texts = [it.text.lower() if spec["lowercase"] else it.text for it in items]
-        keys_per = [_text_char_keys(_WHITE_SPACES.sub(" ", t), *spec["ngram_range"]) for t in texts]
-        sizes = np.fromiter(map(len, keys_per), dtype=np.int64, count=len(keys_per))
-        keys = np.concatenate(keys_per)
-        rows = np.repeat(np.arange(len(items), dtype=np.int64), sizes)
-        sorted_keys, key_cols = index
-        pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-        hit = sorted_keys[pos] == keys
-        width = int(key_cols.max()) + 1 if len(key_cols) else 1
-        pair, n = np.unique(rows[hit] * width + key_cols[pos[hit]], return_counts=True)
-        r, c = np.divmod(pair, width)
-        v = n.astype(np.float64)
+        if index is not None:  # char n-grams as integer keys: vectorised lookup and counting
+            texts = [it.text.lower() if spec["lowercase"] else it.text for it in items]
+            keys_per = [_text_char_keys(_WHITE_SPACES.sub(" ", t), *spec["ngram_range"]) for t in texts]
+            sizes = np.fromiter(map(len, keys_per), dtype=np.int64, count=len(keys_per))
+            keys = np.concatenate(keys_per)
+            rows = np.repeat(np.arange(len(items), dtype=np.int64), sizes)
+            sorted_keys, key_cols = index
+            pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+            hit = sorted_keys[pos] == keys
+            width = int(key_cols.max()) + 1 if len(key_cols) else 1
+            pair, n = np.unique(rows[hit] * width + key_cols[pos[hit]], return_counts=True)
+            r, c = np.divmod(pair, width)
+            v = n.astype(np.float64)
+        else:
+            rs, cs, vs = [], [], []
+            for i, it in enumerate(items):
+                counts = Counter(analyze(words(it.text) if spec["input"] == "words" else it.text, spec))
+                # lookups through map(): C-speed, -1 for terms outside the vocabulary
+                ci = np.fromiter(map(vocab.get, counts, repeat(-1, len(counts))), dtype=np.int64, count=len(counts))
+                vi = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                known = ci >= 0
+                rs.append(np.full(int(known.sum()), i, dtype=np.int64))
+                cs.append(ci[known])
+                vs.append(vi[known])
+            r, c, v = np.concatenate(rs), np.concatenate(cs), np.concatenate(vs)
         if spec["sublinear_tf"]:
             v = np.log(v) + 1.0
         if idf is not None:
@@ -611,26 +574,39 @@ class CompiledModel:
             v = v / np.where(norm > 0.0, norm, 1.0)[r]
         return r, c + spec["offset"], v
 
+    def features(self, item: Item) -> tuple[np.ndarray, np.ndarray]:
+        """(columns, values) of one item's sparse feature row: TF-IDF blocks, then tags (for inspection)."""
+        cols: list[np.ndarray] = []
+        vals: list[np.ndarray] = []
+        for spec, vocab, idf, index in self.blocks:
+            _, c, v = self._block([item], spec, vocab, idf, index)
+            cols.append(c)
+            vals.append(v)
+        tag_vals: dict[int, float] = {}
+        for tag in item_tags(item):
+            if tag in self.tag_index:
+                k = self.tag_index[tag]
+                tag_vals[k] = tag_vals.get(k, 0.0) + self.tag_weight
+        cols.append(np.fromiter(tag_vals.keys(), dtype=np.int64, count=len(tag_vals)))
+        vals.append(np.fromiter(tag_vals.values(), dtype=np.float64, count=len(tag_vals)))
+        return np.concatenate(cols), np.concatenate(vals)
+
     def decisions(self, items: Sequence[Item]) -> np.ndarray:
         """Linear outputs X·Wᵀ + b of every unit (n × units)."""
         Z = np.zeros((len(items), self.W.shape[1]))
-        batched = [b for b in self.blocks if b[3] is not None] if items else []
-        for spec, _vocab, idf, index in batched:
-            r, c, v = self._char_block(items, spec, idf, index)  # type: ignore[arg-type]
+        if not items:
+            return Z + self.b
+        for spec, vocab, idf, index in self.blocks:
+            r, c, v = self._block(items, spec, vocab, idf, index)
             if len(r):
                 # segment sums in C, not BLAS: a threaded gemm on a small batch costs more than it computes
                 starts = np.flatnonzero(np.r_[True, r[1:] != r[:-1]])
                 rows = np.take(self.W, c, axis=0)  # take: several times faster than W[c] fancy indexing
                 rows *= v[:, None]
                 Z[r[starts]] += np.add.reduceat(rows, starts, axis=0)
-        rest = [b for b in self.blocks if b[3] is None]
         tag_rows: list[int] = []
         tag_cols: list[int] = []
         for i, it in enumerate(items):
-            if rest:
-                c, v = self.features(it, rest, tags=False)
-                if len(c):
-                    Z[i] += (self.W[c] * v[:, None]).sum(axis=0)
             for tag in item_tags(it):
                 if tag in self.tag_index:
                     tag_rows.append(i)
