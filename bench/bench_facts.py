@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +24,10 @@ from nianbao.context import Context
 from nianbao.normalise import normalise
 from nianbao.readers import read
 from nianbao.schema import Report
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-
-
-def _best(fn: Callable[[], object], repeat: int, setup: Callable[[], Any] | None = None) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        arg = setup() if setup else None
-        t0 = time.process_time()
-        fn() if arg is None else fn(arg)  # type: ignore[call-arg]
-        best = min(best, time.process_time() - t0)
-    return best
 
 
 def _contexts(paths: list[Path]) -> list[Context]:
@@ -72,7 +62,7 @@ def main() -> None:
     bare = rjieba.Jieba()
     for t in texts[:2]:
         bare.cut(t)
-    base = _best(lambda: [bare.cut(t) for t in texts], args.repeat)
+    base = best_of(lambda: [bare.cut(t) for t in texts], args.repeat, clock=time.process_time)
     print(f"texts={len(texts)} chars={chars}")
     print(f"{'bare rjieba tokenisation':40s} {chars / base:12,.0f} chars/s")
 
@@ -89,9 +79,10 @@ def main() -> None:
             for c in cs:
                 facts.run(c)
 
-        line(label, _best(run_all, args.repeat if "NER" not in label else 1,
-                          setup=lambda options=options: _fresh(ctxs, options)))  # type: ignore[misc]
-    line("numbers + facts only (no entities)", _best(lambda: [facts.extract_facts(t) for t in texts], args.repeat))
+        line(label, best_of(run_all, args.repeat if "NER" not in label else 1,
+                            setup=lambda options=options: _fresh(ctxs, options), clock=time.process_time))  # type: ignore[misc]
+    line("numbers + facts only (no entities)", best_of(lambda: [facts.extract_facts(t) for t in texts], args.repeat,
+                                                             clock=time.process_time))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from pathlib import Path
 from bench_tokenizer import corpus_texts, dict_compliance
 from nianbao.hanlp_backend import DEFAULT_MIN_FREQ, HanlpSegmenter, available, general_trie
 from nianbao.tokenizer import Segmenter, default_user_dict, get_nlp
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 Spans = list[tuple[int, int]]
@@ -50,13 +51,7 @@ def agreement(a: list[Spans], b: list[Spans]) -> tuple[float, float]:
 def time_best(fn: Callable[[str], object], texts: list[str], repeat: int) -> float:
     for t in texts[:2]:
         fn(t)
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for t in texts:
-            fn(t)
-        best = min(best, time.perf_counter() - t0)
-    return best
+    return best_of(lambda: [fn(t) for t in texts], repeat)
 
 
 def sentence_rows(texts: list[str]) -> list[str]:

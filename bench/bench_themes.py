@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from nianbao.context import Context
@@ -24,18 +23,10 @@ from nianbao.paragraphs import paragraphs
 from nianbao.pipeline import process
 from nianbao.readers import read
 from nianbao.themes import COMPILED_FILE, MODEL_FILE, CompiledModel, Item, ThemeModel, default_model_dir, feature_text
+from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-
-
-def _best(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def _items() -> tuple[list[Item], list[Context]]:
@@ -84,8 +75,8 @@ def main() -> None:
     rates: dict[str, tuple[float, float]] = {}
     for name, model in (("compiled", compiled), ("scikit-learn", sk)):
         model.predict(items[:8])  # warm-up
-        batch = _best(lambda m=model: m.predict(items), args.repeat)  # type: ignore[misc]
-        single = _best(lambda m=model: [m.predict([it]) for it in items[:100]], 1)  # type: ignore[misc]
+        batch = best_of(lambda m=model: m.predict(items), args.repeat)  # type: ignore[misc]
+        single = best_of(lambda m=model: [m.predict([it]) for it in items[:100]], 1)  # type: ignore[misc]
         rates[name] = (len(items) / batch, 100 / single)
         print(f"{name:13} batched: {len(items)} paragraphs in {batch:.3f} s = {rates[name][0]:,.0f} paragraphs/s; "
               f"one at a time: {rates[name][1]:,.0f} paragraphs/s")
@@ -96,7 +87,7 @@ def main() -> None:
     print(f"max |score difference|: themes {abs(a_t - b_t).max():.1e}, roles {abs(a_r - b_r).max():.1e}; "
           f"labels identical: {same}")
     if ctxs:
-        seg = _best(lambda: [paragraphs(c) for c in ctxs], args.repeat)
+        seg = best_of(lambda: [paragraphs(c) for c in ctxs], args.repeat)
         n = sum(len(paragraphs(c)) for c in ctxs)
         print(f"segmentation: {len(ctxs)} documents, {n} paragraphs in {seg:.3f} s = {n / seg:,.0f} paragraphs/s")
 

@@ -28,6 +28,7 @@ from nianbao.normalise import normalise  # noqa: E402
 from nianbao.pipeline import STAGES  # noqa: E402
 from nianbao.readers import read  # noqa: E402
 from nianbao.schema import Document, Report  # noqa: E402
+from timing import best_of  # noqa: E402
 
 GOALS = {"e2e_vs_rjieba": 0.25, "pdf_pages_s": 5.0, "startup_s": 1.5, "peak_rss_mb": 500.0, "jobs2_speedup": 1.7}
 
@@ -43,15 +44,6 @@ def corpus_files() -> list[Path]:
     return files + [e for e in examples if e.suffix not in have]
 
 
-def timed(fn, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
 def stage_throughput(files: list[Path], repeats: int = 3) -> tuple[dict[str, float], dict[str, list[float]], int, int]:
     """chars/s per stage, plus per-media-type seconds and PDF pages.
 
@@ -63,7 +55,7 @@ def stage_throughput(files: list[Path], repeats: int = 3) -> tuple[dict[str, flo
 
     docs = [read(f) for f in files]
     chars = sum(len(d.text) for d in docs)
-    out: dict[str, float] = {"rjieba (ceiling)": chars / timed(lambda: [rjieba.cut(d.text) for d in docs], repeat=5)}
+    out: dict[str, float] = {"rjieba (ceiling)": chars / best_of(lambda: [rjieba.cut(d.text) for d in docs], repeat=5)}
     out.update(_hanlp_rate(docs, chars))
     names = ["read", "normalise", *(name for name, _ in STAGES)]
     best: dict[tuple[int, str], float] = {}
@@ -113,14 +105,14 @@ def _hanlp_rate(docs: list[Document], chars: int) -> dict[str, float]:
         return {}
     seg = hanlp_backend.HanlpSegmenter()
     list(seg.spans("预热"))  # builds the trie outside the timing
-    return {"HanLP segmenter (optional extra)": chars / timed(lambda: [list(seg.spans(d.text)) for d in docs], 3)}
+    return {"HanLP segmenter (optional extra)": chars / best_of(lambda: [list(seg.spans(d.text)) for d in docs], 3)}
 
 
 def startup_seconds(small: Path) -> float:
     exe = ROOT / ".venv" / "bin" / "nianbao"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "nianbao.cli"]
     subprocess.run([*cmd, "extract", str(small)], capture_output=True)  # warm OS caches
-    return timed(lambda: subprocess.run([*cmd, "extract", str(small)], capture_output=True, check=True), repeat=3)
+    return best_of(lambda: subprocess.run([*cmd, "extract", str(small)], capture_output=True, check=True), repeat=3)
 
 
 def make_batch(folder: Path, n: int, files: list[Path]) -> None:
