@@ -6,8 +6,15 @@ METRICS.md or in spec §6.1), qualifiers, sections, duplicates and the train/dev
 when the shared reference tree exists, each document is re-read and offsets and span hashes are checked
 too, so drift in the readers or in the files is caught.
 
+Report openings (``pa_…``–``pd_…``) are read from the frozen snapshot ``/work/baseline/texts/<id>.txt`` when
+it exists (the package reader otherwise); if ``nianbao`` cannot be imported (package restructure) the snapshot
+is used for every document, so the gold stays checkable. An optional ``part_of`` field links a part to its
+total: the start offset of the total's record in the same document, whose key the part must not carry.
+Pages are evaluated by publisher-grouped CV, so only seeds and corpus reports must be listed in split.json.
+
 Prints counts per document, metric and split; exits 1 on any error so it can gate a commit.
-Usage: ``.venv/bin/python training_data/facts/verify.py [doc ids...]`` (default: every ``*.jsonl`` here).
+Usage: ``.venv/bin/python training_data/facts/verify.py [--dir DIR] [doc ids...]`` (default: every
+``*.jsonl`` here; ``--dir`` checks another folder of the same format, e.g. ``agreement/a``, without split).
 """
 
 from __future__ import annotations
@@ -17,19 +24,42 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from nianbao.resources import load_yaml, shared_doc_path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SHARED = REPO.parent / "shared"
+SNAPSHOT = Path("/work/baseline")  # frozen texts (texts/<id>.txt) and id → source map (paths.json)
+
+try:  # the package may be mid-restructure; the snapshot keeps the gold checkable meanwhile
+    from nianbao.resources import load_yaml, shared_doc_path
+except ImportError:  # pragma: no cover - only during a restructure
+    load_yaml = shared_doc_path = None  # type: ignore[assignment]
+
+
+def section_keys() -> set[str]:
+    """The segmenter's section keys (sections.yaml), found without the package when it cannot be imported."""
+    if load_yaml is not None:
+        try:
+            return {"preamble", *load_yaml("sections.yaml")["sections"]}
+        except (OSError, KeyError):
+            pass
+    import yaml
+
+    for path in sorted((REPO / "nlp").rglob("sections.yaml")):
+        return {"preamble", *yaml.safe_load(path.read_text(encoding="utf-8"))["sections"]}
+    raise SystemExit("sections.yaml not found")
+
 
 QUALIFIERS = {"exact", "approx", "at_least", "at_most"}
-SECTIONS = {"preamble", *load_yaml("sections.yaml")["sections"]}  # the segmenter's keys
+SECTIONS = section_keys()
 FIELDS = {"doc", "start", "end", "sha1", "metric", "value", "unit", "qualifier", "section"}
-DOC_ID = re.compile(r"^(seed\d{3}|r\d{3})$")
+OPTIONAL = {"part_of"}  # start offset of the total this record is a part of
+DOC_ID = re.compile(r"^(seed\d{3}|r\d{3}|p[abcd]_\d+)$")
+PAGE_ID = re.compile(r"^p[abcd]_\d+$")
 SHA = re.compile(r"^[0-9a-f]{12}$")
 KEY = re.compile(r"narrative(?:\.[a-z_]+)+")
 
@@ -82,9 +112,12 @@ def check_record(rec: object, doc: str, where: str, keys: set[str], errors: list
     if not isinstance(rec, dict):
         errors.append(f"{where}: not an object")
         return False
-    if set(rec) != FIELDS:
-        errors.append(f"{where}: fields {sorted(set(rec) ^ FIELDS)} missing or extra")
+    if not FIELDS <= set(rec) <= FIELDS | OPTIONAL:
+        errors.append(f"{where}: fields {sorted((set(rec) - OPTIONAL) ^ FIELDS)} missing or extra")
         return False
+    p = rec.get("part_of")
+    if "part_of" in rec and (not isinstance(p, int) or isinstance(p, bool) or p < 0):
+        errors.append(f"{where}: part_of must be the start offset of the total's record, got {p!r}")
     if rec["doc"] != doc:
         errors.append(f"{where}: doc {rec['doc']!r} does not match file name")
     s, e = rec["start"], rec["end"]
@@ -107,18 +140,52 @@ def check_record(rec: object, doc: str, where: str, keys: set[str], errors: list
     return True
 
 
-def verify(docs: list[str] | None = None, here: Path = HERE, shared: Path = SHARED) -> Result:
-    """Check the gold files under ``here``; re-read documents from ``shared`` when it exists."""
+def text_loader(shared: Path, snapshot: Path = SNAPSHOT) -> Callable[[str], str | None] | None:
+    """A function doc id → document text, or None when no source of texts exists.
+
+    Pages come from the snapshot first (their offsets were written against it); seeds and corpus reports are
+    re-read with the package reader so reader drift is caught, falling back to the snapshot without it.
+    """
+    reader: Callable[[Path], Any] | None = None
+    try:
+        from nianbao.readers import read as reader
+    except ImportError:  # pragma: no cover - only during a restructure
+        reader = None
+    texts = snapshot / "texts"
+    paths_file = snapshot / "paths.json"
+    paths: dict[str, str] = json.loads(paths_file.read_text(encoding="utf-8")) if paths_file.is_file() else {}
+    if not shared.is_dir() and not texts.is_dir():
+        return None
+
+    def source(doc: str) -> Path | None:
+        if doc in paths and Path(paths[doc]).is_file():
+            return Path(paths[doc])
+        if PAGE_ID.match(doc):
+            page = shared / "corpus" / "pages" / f"{doc}.txt"
+            return page if page.is_file() else None
+        return shared_doc_path(doc, shared) if shared_doc_path is not None else None
+
+    def load(doc: str) -> str | None:
+        snap = texts / f"{doc}.txt"
+        if snap.is_file() and (PAGE_ID.match(doc) or reader is None):
+            return snap.read_text(encoding="utf-8")
+        src = source(doc)
+        if reader is not None and src is not None:
+            return reader(src).text
+        return snap.read_text(encoding="utf-8") if snap.is_file() else None
+
+    return load
+
+
+def verify(docs: list[str] | None = None, here: Path = HERE, shared: Path = SHARED, split: bool = True) -> Result:
+    """Check the gold files under ``here``; re-read documents (snapshot or ``shared``) when available."""
     res = Result()
-    keys = metrics_md_keys(here / "METRICS.md") | spec_keys(shared / "spec" / "report-format.md")
+    keys = metrics_md_keys(HERE / "METRICS.md") | spec_keys(shared / "spec" / "report-format.md")
     files = sorted(here.glob("*.jsonl"))
     all_docs = [f.stem for f in files]
     wanted = docs or all_docs
-    reader = None
-    if shared.is_dir():
-        from nianbao.readers import read as reader
-
-        res.checked_text = True
+    load = text_loader(shared)
+    res.checked_text = load is not None
     for doc in wanted:
         if not DOC_ID.match(doc):
             res.errors.append(f"{doc}: not a document id")
@@ -128,13 +195,12 @@ def verify(docs: list[str] | None = None, here: Path = HERE, shared: Path = SHAR
             res.errors.append(f"{doc}: no {path.name}")
             continue
         text = None
-        if reader is not None:
-            src = shared_doc_path(doc, shared)
-            if src is None:
-                res.errors.append(f"{doc}: source file not found under {shared}")
-            else:
-                text = reader(src).text
+        if load is not None:
+            text = load(doc)
+            if text is None:
+                res.errors.append(f"{doc}: source text not found (snapshot or {shared})")
         seen: set[tuple[int, int, str]] = set()
+        records: list[tuple[str, dict[str, Any]]] = []
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             where = f"{doc}:{n}"
             if not line.strip():
@@ -146,6 +212,7 @@ def verify(docs: list[str] | None = None, here: Path = HERE, shared: Path = SHAR
                 continue
             if not check_record(rec, doc, where, keys, res.errors):
                 continue
+            records.append((where, rec))
             k = (rec["start"], rec["end"], rec["metric"])
             if k in seen:
                 res.errors.append(f"{where}: duplicate record {k}")
@@ -161,12 +228,33 @@ def verify(docs: list[str] | None = None, here: Path = HERE, shared: Path = SHAR
                         res.errors.append(f"{where}: span has surrounding whitespace")
             res.per_doc[doc] += 1
             res.per_metric[rec["metric"]] += 1
-    check_split(here / "split.json", all_docs, res)
+        check_parts(records, res.errors)
+        if not records:
+            res.per_doc[doc] += 0  # an empty file is a document annotated with nothing to annotate
+    if split:
+        check_split(here / "split.json", all_docs, res)
     return res
 
 
+def check_parts(records: list[tuple[str, dict[str, Any]]], errors: list[str]) -> None:
+    """``part_of`` must name an earlier record of the same document whose key the part does not repeat."""
+    totals: dict[int, set[str]] = {}
+    for _, rec in records:
+        totals.setdefault(rec["start"], set()).add(rec["metric"])
+    for where, rec in records:
+        if "part_of" not in rec or not isinstance(rec["part_of"], int):
+            continue
+        total = rec["part_of"]
+        if total not in totals:
+            errors.append(f"{where}: part_of {total} is not the start of a record in this document")
+        elif total >= rec["start"]:
+            errors.append(f"{where}: part_of {total} does not precede the part at {rec['start']}")
+        elif rec["metric"] in totals[total]:
+            errors.append(f"{where}: a part must not carry its total's key {rec['metric']!r}")
+
+
 def check_split(path: Path, all_docs: list[str], res: Result) -> None:
-    """split.json must put every annotated document in exactly one of train/dev."""
+    """split.json must put every annotated seed/corpus document in one of train/dev (pages optionally)."""
     if not path.is_file():
         res.errors.append("split.json missing")
         return
@@ -177,7 +265,7 @@ def check_split(path: Path, all_docs: list[str], res: Result) -> None:
     train, dev = set(split["train"]), set(split["dev"])
     if train & dev:
         res.errors.append(f"split.json: in both train and dev: {sorted(train & dev)}")
-    missing = set(all_docs) - train - dev
+    missing = {d for d in all_docs if not PAGE_ID.match(d)} - train - dev
     extra = (train | dev) - set(all_docs)
     if missing:
         res.errors.append(f"split.json: documents not assigned: {sorted(missing)}")
@@ -189,8 +277,11 @@ def check_split(path: Path, all_docs: list[str], res: Result) -> None:
 
 def main(argv: list[str]) -> int:
     """Run the checks, print a summary, return the exit code."""
-    res = verify(argv or None)
-    print(f"text checks: {'on' if res.checked_text else 'off (shared tree absent)'}")
+    here = HERE
+    if argv[:1] == ["--dir"] and len(argv) > 1:
+        here, argv = Path(argv[1]).resolve(), argv[2:]
+    res = verify(argv or None, here=here, split=here == HERE)
+    print(f"text checks: {'on' if res.checked_text else 'off (no snapshot or shared tree)'}")
     print(f"{sum(res.per_doc.values())} facts in {len(res.per_doc)} documents")
     for doc, n in sorted(res.per_doc.items()):
         print(f"  {doc:<8} {n:4d}")
