@@ -2,7 +2,7 @@
 
 All lines run in one process on the seeds + shared corpus. The baseline is
 ``rjieba.Jieba().cut`` on the normalised texts (no dictionary, no spaCy). The product
-line is ``nianbao.facts.run(ctx)`` with default options, exactly as the pipeline calls it
+line is ``nianbao.stages.facts.run(ctx)`` with default options, exactly as the pipeline calls it
 (documents read, normalised and segmented beforehand, outside the timing): rule entities
 on characters + quantities + facts + result objects. The spaCy lines time the documented
 tokenizer pipeline (``options={"spacy": True}`` / ``{"ner": True}``) for comparison.
@@ -19,11 +19,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nianbao import facts, segment
-from nianbao.context import Context
-from nianbao.normalise import normalise
-from nianbao.readers import read
+from nianbao.io.readers import read
 from nianbao.schema import Report
+from nianbao.stages import facts, segment
+from nianbao.stages.context import Context
+from nianbao.stages.normalise import normalise
 from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]

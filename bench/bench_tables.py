@@ -19,11 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from nianbao import checks, tables  # noqa: E402
-from nianbao.context import Context  # noqa: E402
-from nianbao.normalise import normalise  # noqa: E402
-from nianbao.readers import read, read_bytes  # noqa: E402
+from nianbao.io.readers import read, read_bytes  # noqa: E402
 from nianbao.schema import Document, Report  # noqa: E402
+from nianbao.stages import checks, tables  # noqa: E402
+from nianbao.stages.context import Context  # noqa: E402
+from nianbao.stages.normalise import normalise  # noqa: E402
 
 
 def _docs() -> dict[str, list[tuple[str, Document]]]:

@@ -17,12 +17,12 @@ import json
 import time
 from pathlib import Path
 
-from nianbao.context import Context
-from nianbao.normalise import normalise
-from nianbao.paragraphs import paragraphs
+from nianbao.io.readers import read
 from nianbao.pipeline import process
-from nianbao.readers import read
-from nianbao.themes import COMPILED_FILE, MODEL_FILE, CompiledModel, Item, ThemeModel, default_model_dir, feature_text
+from nianbao.stages.context import Context
+from nianbao.stages.normalise import normalise
+from nianbao.stages.paragraphs import paragraphs
+from nianbao.stages.themes import COMPILED_FILE, MODEL_FILE, CompiledModel, Item, ThemeModel, default_model_dir, feature_text
 from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]

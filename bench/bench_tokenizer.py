@@ -17,9 +17,9 @@ import re
 import time
 from pathlib import Path
 
-from nianbao.normalise import normalise
-from nianbao.readers import read
-from nianbao.tokenizer import Segmenter, default_user_dict
+from nianbao.io.readers import read
+from nianbao.lang.tokenizer import Segmenter, default_user_dict
+from nianbao.stages.normalise import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -23,11 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "nlp"))
 
-from nianbao.context import Context  # noqa: E402
-from nianbao.normalise import normalise  # noqa: E402
+from nianbao.io.readers import read  # noqa: E402
 from nianbao.pipeline import STAGES  # noqa: E402
-from nianbao.readers import read  # noqa: E402
 from nianbao.schema import Document, Report  # noqa: E402
+from nianbao.stages.context import Context  # noqa: E402
+from nianbao.stages.normalise import normalise  # noqa: E402
 from timing import best_of  # noqa: E402
 
 GOALS = {"e2e_vs_rjieba": 0.25, "pdf_pages_s": 5.0, "startup_s": 1.5, "peak_rss_mb": 500.0, "jobs2_speedup": 1.7}
@@ -99,7 +99,7 @@ def stage_throughput(files: list[Path], repeats: int = 3) -> tuple[dict[str, flo
 
 def _hanlp_rate(docs: list[Document], chars: int) -> dict[str, float]:
     """The optional HanLP segmenter on the same texts, when its extra is installed."""
-    from nianbao import hanlp_backend
+    from nianbao.lang import hanlp_backend
 
     if not hanlp_backend.available():
         return {}

@@ -181,9 +181,9 @@ def report(with_merge: bool = True) -> Report:
                entities=entities(), paragraphs=paragraphs(), checks=[identity_check()])
     r.warnings.append(_notice())
     if with_merge:
-        from nianbao.context import Context
-        from nianbao.merge import run
-        from nianbao.normalise import normalise
+        from nianbao.stages.context import Context
+        from nianbao.stages.merge import run
+        from nianbao.stages.normalise import normalise
 
         run(Context(doc=doc, norm=normalise(doc.text), report=r))
     return r

@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable
 from functools import lru_cache
 
-from nianbao.readers.builder import expand_spans
+from nianbao.io.readers.builder import expand_spans
 
 Span = tuple[str, int, int]  # (text, rowspan, colspan)
 Values = dict[str, float | int | None]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import nianbao
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 TABLES = ("reports", "cells", "facts", "paragraphs", "checks", "merged")
@@ -74,7 +76,6 @@ def test_duckdb_output_not_overwritten_and_resumable(folder: Path, duckdb_run) -
 
 
 def test_parquet_and_csv_exports_load_back(folder: Path, tmp_path: Path) -> None:
-    import nianbao
 
     pq = tmp_path / "pq"
     assert run("extract", str(folder), "-o", str(pq), "--format", "parquet").returncode == 1
@@ -102,17 +103,16 @@ def test_same_json_whatever_jobs(folder: Path, tmp_path: Path) -> None:
 
 
 def test_python_api_frames_and_spacy() -> None:
-    import nianbao
 
     if not EXAMPLES.is_dir():
         pytest.skip("examples/ is not available")
     path = sorted(EXAMPLES.glob("*.txt"))[0]
     report = nianbao.extract(path)
-    frames = report.to_frames()
+    frames = nianbao.to_frames([report])
     assert set(frames) == set(TABLES) and len(frames["reports"]) == 1
     reports = list(nianbao.extract_many(sorted(EXAMPLES.glob("*.md"))))
     assert reports and all(r.year for r in reports)
-    doc = report.to_spacy()
+    doc = nianbao.to_spacy(report)
     assert doc.text == nianbao.read(path).text
 
 
@@ -120,7 +120,7 @@ def test_parallel_finish_writes_the_same_exports(folder: Path, tmp_path: Path, m
     """Staged chunks converted by 2 processes give byte-identical Parquet and the same DuckDB/CSV content."""
     import duckdb
 
-    from nianbao import export
+    from nianbao.io import export
 
     staging = tmp_path / "staged.jsonl"
     run("extract", str(folder), "-o", str(staging), "--jobs", "2")

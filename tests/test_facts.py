@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.facts import extract_facts
+from nianbao.io.readers import read_bytes
 from nianbao.pipeline import process
-from nianbao.readers import read_bytes
 from nianbao.schema import Report
+from nianbao.stages.facts import extract_facts
 
 REPORT = """某县人民政府2022年政府信息公开工作年度报告
 一、总体情况
@@ -125,7 +125,7 @@ DEV_F1 = 0.895  # measured 0.900 on the dev split (0.895 before the train-error 
 def test_dev_split_f1() -> None:
     if not SHARED.is_dir() or not (GOLD / "split.json").exists():
         pytest.skip("shared reference folder or gold split absent")
-    from nianbao.evaluate_facts import evaluate
+    from nianbao.train.facts_eval import evaluate
 
     result = evaluate(GOLD, "dev", SHARED)
     assert result["docs"] == [d for d in json.loads((GOLD / "split.json").read_text())["dev"] if (GOLD / f"{d}.jsonl").exists()]
@@ -187,8 +187,8 @@ def test_staff_counts_and_staff_zero() -> None:
 
 def test_required_character_prechecks_never_hide_a_cue() -> None:
     """Every cue match contains one of its rule's pre-check characters (else the search is skipped)."""
-    from nianbao.facts import _trigger_chars, config
-    from nianbao.normalise import normalise
+    from nianbao.stages.facts import _trigger_chars, config
+    from nianbao.stages.normalise import normalise
 
     text = normalise(REPORT).text + "其它公开答复数2条,网上申请数3条,对8个部门进行评估,关停政务新媒体2个"
     cfg = config()
@@ -206,7 +206,7 @@ def test_required_character_prechecks_never_hide_a_cue() -> None:
 
 
 def test_anchored_entity_patterns_match_their_plain_regex() -> None:
-    from nianbao.entities import _Anchored
+    from nianbao.lang.entities import _Anchored
 
     plain = re.compile(r"(?<![\d年])\d{1,2}月(?:\d{1,2}日|份)?")
     anchored = _Anchored(re.compile(r"月(?:\d{1,2}日|份)?"), re.compile(r"\d"), 1, 2, re.compile(r"[\d年]"))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from nianbao.errors import NianbaoError
-from nianbao.hanlp_backend import INSTALL_HINT, read_general_words
-from nianbao.tokenizer import SEGMENTERS, Segmenter
+from nianbao.lang.hanlp_backend import INSTALL_HINT, read_general_words
+from nianbao.lang.tokenizer import SEGMENTERS, Segmenter
 
 TEXT = "本报告由本机关编制。全年在政务新媒体发布信息,受理依申请公开12件,专兼职人员参训300人次,占比12.5%。"
 
@@ -38,7 +38,7 @@ def test_default_pipeline_imports_neither_hanlp_nor_torch(tmp_path: Path) -> Non
     code = (
         "import json, sys\n"
         "import nianbao\n"
-        "from nianbao.tokenizer import tokenize\n"
+        "from nianbao.lang.tokenizer import tokenize\n"
         "from nianbao.pipeline import extract\n"
         "words = tokenize('受理依申请公开12件')\n"
         f"rep = extract({str(report)!r})\n"
@@ -59,7 +59,7 @@ def test_general_word_list_reader(tmp_path: Path) -> None:
 
 def test_hanlp_segmenter_keeps_domain_words_and_offsets() -> None:
     pytest.importorskip("hanlp_trie")
-    from nianbao.tokenizer import blank
+    from nianbao.lang.tokenizer import blank
 
     nlp = blank("hanlp")
     words = [t.text for t in nlp(TEXT)]
@@ -74,7 +74,7 @@ def test_hanlp_segmenter_keeps_domain_words_and_offsets() -> None:
 @pytest.mark.parametrize("mode", ["path", "longest"])
 def test_spans_cover_text_exactly(mode: str) -> None:
     pytest.importorskip("hanlp_trie")
-    from nianbao.hanlp_backend import HanlpSegmenter
+    from nianbao.lang.hanlp_backend import HanlpSegmenter
 
     seg = HanlpSegmenter(mode)
     spans = list(seg.spans(TEXT))
@@ -86,7 +86,7 @@ def test_spans_cover_text_exactly(mode: str) -> None:
 def test_lattice_path_beats_longest_match() -> None:
     """Forward longest match takes 本报|告; the cheapest lattice path keeps 报告 whole."""
     pytest.importorskip("hanlp_trie")
-    from nianbao.hanlp_backend import HanlpSegmenter
+    from nianbao.lang.hanlp_backend import HanlpSegmenter
 
     assert "报告" in HanlpSegmenter("path").cut("本报告由本机关编制")
     assert "报告" not in HanlpSegmenter("longest").cut("本报告由本机关编制")
@@ -94,7 +94,7 @@ def test_lattice_path_beats_longest_match() -> None:
 
 def test_domain_words_are_forced_and_per_instance() -> None:
     pytest.importorskip("hanlp_trie")
-    from nianbao.hanlp_backend import HanlpSegmenter
+    from nianbao.lang.hanlp_backend import HanlpSegmenter
 
     probe = "市里开通了阳光问政直通车栏目"
     a, b = HanlpSegmenter(), HanlpSegmenter()
@@ -106,7 +106,7 @@ def test_domain_words_are_forced_and_per_instance() -> None:
 
 def test_hanlp_pipeline_round_trips_through_disk(tmp_path: Path) -> None:
     pytest.importorskip("hanlp_trie")
-    from nianbao.tokenizer import blank
+    from nianbao.lang.tokenizer import blank
 
     nlp = blank("hanlp")
     nlp.tokenizer.add_words([("阳光问政直通车", 50000, "nz")])
@@ -118,7 +118,7 @@ def test_hanlp_pipeline_round_trips_through_disk(tmp_path: Path) -> None:
 
 
 def test_unknown_mode_is_an_error() -> None:
-    from nianbao.hanlp_backend import HanlpSegmenter
+    from nianbao.lang.hanlp_backend import HanlpSegmenter
 
     with pytest.raises(ValueError):
         HanlpSegmenter("fastest")

@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 
 from nianbao.errors import NianbaoError
-from nianbao.labelstudio import (
+from nianbao.io.readers import read
+from nianbao.pipeline import process
+from nianbao.schema import Document, Paragraph, Report
+from nianbao.stages.themes import label_set
+from nianbao.train.labelstudio import (
     export_tasks,
     import_annotations,
     labeling_config,
@@ -18,10 +22,6 @@ from nianbao.labelstudio import (
     span_sha1,
     tasks_for_report,
 )
-from nianbao.pipeline import process
-from nianbao.readers import read
-from nianbao.schema import Document, Paragraph, Report
-from nianbao.themes import label_set
 
 TEXT = ("示例县2023年政府信息公开工作年度报告\n"
         "一、总体情况\n"

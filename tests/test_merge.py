@@ -7,11 +7,11 @@ import re
 import pytest
 
 import synthetic_report as synth
-from nianbao import merge
-from nianbao.context import Context
-from nianbao.normalise import normalise
 from nianbao.resources import load_yaml
 from nianbao.schema import Cell, Document, Fact, Report
+from nianbao.stages import merge
+from nianbao.stages.context import Context
+from nianbao.stages.normalise import normalise
 
 
 def _report(text: str, cells: dict[str, int | float | None], facts: list[tuple[str, float, str, str]],

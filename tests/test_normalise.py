@@ -6,7 +6,7 @@ import opencc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nianbao.normalise import _FULLWIDTH, NormText, apply_edits, detect_script, fold_width, normalise
+from nianbao.stages.normalise import _FULLWIDTH, NormText, apply_edits, detect_script, fold_width, normalise
 
 SIMPLIFIED = "一、总体情况\n2022年,本局主动公开政府信息1,234条,收到政府信息公开申请15件。\n"
 

@@ -1,10 +1,10 @@
-"""Number and quantity parsing (nianbao.numbers) on self-written phrases."""
+"""Number and quantity parsing (nianbao.lang.numbers) on self-written phrases."""
 
 from __future__ import annotations
 
 import pytest
 
-from nianbao.numbers import find_quantities, find_zero_statements, parse_cn_int, parse_number
+from nianbao.lang.numbers import find_quantities, find_zero_statements, parse_cn_int, parse_number
 
 PARSE = [
     ("12", 12), ("１２３", 123), ("1.5万", 15000), ("0.5万", 5000), ("3亿", 300_000_000),

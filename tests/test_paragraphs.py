@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.context import Context
-from nianbao.normalise import normalise
-from nianbao.paragraphs import ParaSpan, paragraphs, segment, split_long_line
+from nianbao.io.readers import read, read_bytes
 from nianbao.pipeline import process
-from nianbao.readers import read, read_bytes
 from nianbao.schema import Section
+from nianbao.stages.context import Context
+from nianbao.stages.normalise import normalise
+from nianbao.stages.paragraphs import ParaSpan, paragraphs, segment, split_long_line
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,7 +122,7 @@ def test_pipeline_context_uses_segment_sections() -> None:
 @pytest.mark.shared
 def test_segmenter_reproduces_annotated_spans(shared_dir: Path) -> None:
     """The annotators follow the same rule: nearly every gold span is a segmenter paragraph."""
-    from nianbao.themes_train import doc_path
+    from nianbao.train.themes_train import doc_path
 
     gold: dict[str, set[tuple[int, int]]] = {}
     for f in sorted((ROOT / "training_data" / "paragraphs").glob("shared_*.jsonl")):

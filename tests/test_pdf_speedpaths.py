@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.readers import pdf as pdf_reader
-from nianbao.readers import read_bytes
-from nianbao.readers.pdf_pages import PageModel, Unsupported, pdfium_pages
+from nianbao.io.readers import pdf as pdf_reader
+from nianbao.io.readers import read_bytes
+from nianbao.io.readers.pdf_pages import PageModel, Unsupported, pdfium_pages
 from nianbao.schema import Document
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "2023_zhen_report.pdf"

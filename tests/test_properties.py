@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nianbao.errors import NianbaoError
-from nianbao.numbers import find_quantities, parse_cn_int, parse_number
-from nianbao.readers import read_bytes
+from nianbao.io.readers import read_bytes
+from nianbao.lang.numbers import find_quantities, parse_cn_int, parse_number
 
 _CN = "零一二三四五六七八九"
 

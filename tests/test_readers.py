@@ -22,7 +22,7 @@ from types import ModuleType
 import pytest
 
 from nianbao.errors import ReadError
-from nianbao.readers import read
+from nianbao.io.readers import read
 from nianbao.schema import Document, Grid
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

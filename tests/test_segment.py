@@ -10,7 +10,7 @@ import opencc
 import pytest
 
 from nianbao.pipeline import extract
-from nianbao.segment import detect_format, detect_year
+from nianbao.stages.segment import detect_format, detect_year
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 STAGES_AFTER_SEGMENT = ["tables", "checks", "facts", "themes", "merge"]

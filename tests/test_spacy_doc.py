@@ -1,4 +1,4 @@
-"""Report.to_spacy(): a Doc whose ents/span groups match the report's offsets exactly."""
+"""nianbao.to_spacy(report): a Doc whose ents/span groups match the report's offsets exactly."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from spacy import displacy
 
+import nianbao
 import synthetic_report as synth
 from nianbao.errors import NianbaoError
 
 
 def test_doc_matches_report_offsets() -> None:
     r = synth.report()
-    doc = r.to_spacy(synth.TEXT)
+    doc = nianbao.to_spacy(r, synth.TEXT)
     assert doc.text == synth.TEXT
     # entities: non-overlapping, the overlapping GPE inside the second ORG is dropped, edges exact
     assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == sorted(
@@ -30,7 +31,7 @@ def test_doc_matches_report_offsets() -> None:
 
 
 def test_displacy_renders_entities_and_facts() -> None:
-    doc = synth.report().to_spacy(synth.TEXT)
+    doc = nianbao.to_spacy(synth.report(), synth.TEXT)
     ent_html = displacy.render(doc, style="ent")
     assert "ORG" in ent_html and synth.ISSUER in ent_html
     span_html = displacy.render(doc, style="span", options={"spans_key": "facts"})
@@ -42,27 +43,27 @@ def test_rereads_source_and_refuses_a_changed_file(tmp_path: Path) -> None:
     src.write_text(synth.TEXT, encoding="utf-8")
     r = synth.report()
     r.source = str(src)
-    from nianbao.readers import read
+    from nianbao.io.readers import read
 
     r.sha256 = read(src).sha256
-    assert r.to_spacy().text == read(src).text
+    assert nianbao.to_spacy(r).text == read(src).text
     src.write_text(synth.TEXT + "补充。", encoding="utf-8")
     with pytest.raises(NianbaoError, match="changed"):
-        r.to_spacy()
+        nianbao.to_spacy(r)
 
 
 def test_bad_offsets_are_skipped_not_fatal() -> None:
     r = synth.report()
     r.facts[0].end = len(synth.TEXT) + 50
-    doc = r.to_spacy(synth.TEXT)
+    doc = nianbao.to_spacy(r, synth.TEXT)
     assert len(doc.spans["facts"]) == len(r.facts) - 1
 
 
 def test_excerpt_keeps_span_groups() -> None:
-    from nianbao.spacy_doc import excerpt
+    from nianbao.present.spacy_doc import excerpt
 
     r = synth.report()
-    doc = r.to_spacy(synth.TEXT)
+    doc = nianbao.to_spacy(r, synth.TEXT)
     sec = r.section("overview")
     assert sec is not None
     sub = excerpt(doc, sec.start, sec.end)

@@ -7,15 +7,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tables_fixtures as F
-from nianbao import checks, tables
-from nianbao.checks import cross_report_checks
-from nianbao.context import Context
-from nianbao.normalise import normalise
-from nianbao.readers import read_bytes
+from nianbao.io.readers import read_bytes
 from nianbao.schema import Cell, Report
-from nianbao.tables.rows import fit
-from nianbao.tables.spec import all_keys, catalogue, derived_keys
-from nianbao.tables.tokens import Tok, text_tokens
+from nianbao.stages import checks, tables
+from nianbao.stages.checks import cross_report_checks
+from nianbao.stages.context import Context
+from nianbao.stages.normalise import normalise
+from nianbao.stages.tables.rows import fit
+from nianbao.stages.tables.spec import all_keys, catalogue, derived_keys
+from nianbao.stages.tables.tokens import Tok, text_tokens
 
 LAYOUTS = ["cell_per_line", "pipe", "tsv", "markdown", "html", "docx"]
 

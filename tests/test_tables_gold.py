@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.context import Context
-from nianbao.normalise import normalise
-from nianbao.readers import read
+from nianbao.io.readers import read
 from nianbao.schema import Report
+from nianbao.stages.context import Context
+from nianbao.stages.normalise import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -32,7 +32,7 @@ def _source(doc: str) -> Path:
 
 def _extract(path: Path) -> Report:
     """Tables stage alone (plus checks), independent of the other stages' progress."""
-    from nianbao import checks, tables
+    from nianbao.stages import checks, tables
 
     doc = read(path)
     ctx = Context(doc=doc, norm=normalise(doc.text), report=Report(source=str(path)))

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from nianbao.errors import NianbaoError
-from nianbao.normalise import normalise
+from nianbao.io.readers import read_bytes
 from nianbao.pipeline import extract, process
-from nianbao.readers import read_bytes
-from nianbao.themes import (
+from nianbao.stages.normalise import normalise
+from nianbao.stages.themes import (
     COMPILED_FILE,
     CompiledModel,
     Item,
@@ -25,7 +25,7 @@ from nianbao.themes import (
     label_set,
     load_model,
 )
-from nianbao.themes_train import data_hash, fit, load_items, train
+from nianbao.train.themes_train import data_hash, fit, load_items, train
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "training_data" / "paragraphs" / "synthetic.jsonl"
@@ -200,7 +200,7 @@ def test_pipeline_stage_does_not_import_sklearn() -> None:
     code = (
         "import sys\n"
         "from nianbao.pipeline import extract\n"
-        "import nianbao.themes\n"
+        "import nianbao.stages.themes\n"
         f"report = extract({REPORT!r}, skip=['tables', 'checks', 'facts', 'merge'])\n"
         "assert len(report.paragraphs) == 5 and all(p.role for p in report.paragraphs), report.paragraphs\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy', 'skops'))\n"
@@ -214,7 +214,7 @@ def test_pipeline_stage_does_not_import_sklearn() -> None:
 def test_compiled_model_refuses_pickles_and_mismatches(tmp_path: Path, shipped: CompiledModel) -> None:
     import numpy as np
 
-    from nianbao.themes import META_FILE
+    from nianbao.stages.themes import META_FILE
 
     meta = json.loads((default_model_dir() / META_FILE).read_text(encoding="utf-8"))
     (tmp_path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
@@ -233,7 +233,7 @@ def test_model_without_compiled_file_is_compiled_on_load(tmp_path: Path, shipped
     """A user model trained before model.npz existed still loads (compiled in memory)."""
     import shutil
 
-    from nianbao.themes import META_FILE, MODEL_FILE
+    from nianbao.stages.themes import META_FILE, MODEL_FILE
 
     shutil.copy(default_model_dir() / MODEL_FILE, tmp_path / MODEL_FILE)
     meta = json.loads((default_model_dir() / META_FILE).read_text(encoding="utf-8"))
@@ -268,7 +268,7 @@ def test_missing_or_untrusted_model_is_refused(tmp_path: Path) -> None:
         ThemeModel.load(tmp_path)
     import skops.io as sio
 
-    from nianbao.themes import META_FILE, MODEL_FILE
+    from nianbao.stages.themes import META_FILE, MODEL_FILE
 
     class Sneaky:  # not in TRUSTED_TYPES
         pass

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.tokenizer import SEGMENTERS, NianbaoTokenizer, Segmenter, blank, read_user_dict
+from nianbao.lang.tokenizer import SEGMENTERS, NianbaoTokenizer, Segmenter, blank, read_user_dict
 
 TEXT = "本机关全年在政务新媒体发布信息,受理依申请公开12件,专兼职人员参训300人次。"
 

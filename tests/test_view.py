@@ -11,8 +11,8 @@ from selectolax.lexbor import LexborHTMLParser as Dom
 
 import synthetic_report as synth
 from nianbao.errors import NianbaoError, ReadError
+from nianbao.present.view import _Mark, _nest, cell_anchor, render, write_view
 from nianbao.schema import Entity, Fact, Report
-from nianbao.view import _Mark, _nest, cell_anchor, render, write_view
 
 VOID = {"meta", "br", "input", "img", "hr", "link", "col", "area", "base", "embed", "source", "track", "wbr"}
 

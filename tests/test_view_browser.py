@@ -18,7 +18,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as Dom
 
 import synthetic_report as synth
-from nianbao.view import render, write_view
+from nianbao.present.view import render, write_view
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"

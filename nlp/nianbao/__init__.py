@@ -7,33 +7,33 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Report", "extract", "extract_many", "load", "read"]
+__all__ = ["Report", "extract", "extract_many", "load", "read", "to_frames", "to_spacy"]
 
 if TYPE_CHECKING:
-    from .export import load
-    from .pipeline import extract, extract_many
-    from .readers import read
-    from .schema import Report
+    from nianbao.io.export import load
+    from nianbao.io.frames import to_frames
+    from nianbao.io.readers import read
+    from nianbao.pipeline import extract, extract_many
+    from nianbao.present.spacy_doc import to_spacy
+    from nianbao.schema import Report
+
+# public name → module that defines it; imported on first use so `import nianbao` stays cheap for the CLI
+_LAZY = {
+    "extract": "nianbao.pipeline",
+    "extract_many": "nianbao.pipeline",
+    "load": "nianbao.io.export",
+    "read": "nianbao.io.readers",
+    "to_frames": "nianbao.io.frames",
+    "to_spacy": "nianbao.present.spacy_doc",
+    "Report": "nianbao.schema",
+}
 
 
-def __getattr__(name: str) -> Any:  # lazy: `import nianbao` stays cheap for the CLI
-    if name in ("extract", "extract_many"):
-        from . import pipeline
-
-        return getattr(pipeline, name)
-    if name == "load":
-        from .export import load
-
-        return load
-    if name == "read":
-        from .readers import read
-
-        return read
-    if name == "Report":
-        from .schema import Report
-
-        return Report
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'nianbao' has no attribute {name!r}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .readers import HTML_SUFFIXES, MARKDOWN_SUFFIXES
+from nianbao.io.readers import HTML_SUFFIXES, MARKDOWN_SUFFIXES
 
 REPORT_SUFFIXES = {".txt", ".pdf", ".docx", *HTML_SUFFIXES, *MARKDOWN_SUFFIXES}
 TABLE_FORMATS = ("csv", "parquet", "duckdb")  # written as tables at the end of a batch
@@ -65,9 +65,9 @@ def report_json(report: Any) -> str:
 
 def process_path(path: str, options: dict[str, Any] | None = None) -> Outcome:
     """Worker: never raises; a bad input becomes an Outcome with an error."""
-    from .errors import NianbaoError
-    from .pipeline import process
-    from .readers import read
+    from nianbao.errors import NianbaoError
+    from nianbao.io.readers import read
+    from nianbao.pipeline import process
 
     sha = ""
     try:
@@ -153,7 +153,7 @@ def run_cli(
             fail("-", f"--format {fmt} needs -o OUTPUT")
             return 2
         return _to_stdout(paths, jobs, options, single=len(paths) == 1 and fmt == "json", fail=fail)
-    from . import export
+    from nianbao.io import export
 
     try:
         target = export.Target(output, fmt, force=force, jobs=jobs)

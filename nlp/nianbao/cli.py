@@ -44,8 +44,8 @@ def _fail(source: str, reason: str) -> None:
 @app.command()
 def text(file: Annotated[Path, typer.Argument(help="A report file (txt, md, html, pdf, docx).")]) -> None:
     """Print the document text that all offsets refer to."""
-    from .errors import NianbaoError
-    from .readers import read
+    from nianbao.errors import NianbaoError
+    from nianbao.io.readers import read
 
     try:
         doc = read(file)
@@ -69,7 +69,7 @@ def extract(
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = None,
 ) -> None:
     """Extract reports to JSON (one file, stdout), JSON lines, or a batch export."""
-    from . import batch
+    from nianbao import batch
 
     options = {"themes_model": str(model)} if model else {}
     code = batch.run_cli(files, output=output, fmt=fmt, jobs=jobs, force=force, options=options,
@@ -84,10 +84,10 @@ def view(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a self-contained HTML page to review one report's extraction."""
-    from .errors import NianbaoError
+    from nianbao.errors import NianbaoError
 
     try:
-        from .view import write_view
+        from nianbao.present.view import write_view
 
         write_view(file, output, force=force)
     except NianbaoError as exc:
@@ -111,7 +111,7 @@ _TRAINING = Path("training_data")
 
 def _guarded(output: Path, force: bool, action: Callable[[], T]) -> T:
     """Refuse to overwrite ``output`` without --force; turn a bad input into one error line."""
-    from .errors import NianbaoError
+    from nianbao.errors import NianbaoError
 
     if output.exists() and not force:
         _fail(str(output), "output exists; use --force to overwrite it")

@@ -11,19 +11,19 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .context import Context
-from .normalise import normalise
-from .readers import read, read_bytes
-from .schema import Document, Report
+from nianbao.io.readers import read, read_bytes
+from nianbao.schema import Document, Report
+from nianbao.stages.context import Context
+from nianbao.stages.normalise import normalise
 
 # (name, module path): a stage module exposes run(ctx). Missing optional stages are skipped.
 STAGES: list[tuple[str, str]] = [
-    ("segment", "nianbao.segment"),
-    ("tables", "nianbao.tables"),
-    ("checks", "nianbao.checks"),
-    ("facts", "nianbao.facts"),
-    ("themes", "nianbao.themes"),
-    ("merge", "nianbao.merge"),
+    ("segment", "nianbao.stages.segment"),
+    ("tables", "nianbao.stages.tables"),
+    ("checks", "nianbao.stages.checks"),
+    ("facts", "nianbao.stages.facts"),
+    ("themes", "nianbao.stages.themes"),
+    ("merge", "nianbao.stages.merge"),
 ]
 
 

@@ -28,16 +28,26 @@ def any_of(patterns: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-def read_lines(name: str) -> list[str]:
-    """Non-empty, non-comment lines of a data file."""
-    lines = data_path(name).read_text(encoding="utf-8").splitlines()
-    return [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+def repo_dir() -> Path:
+    """The source checkout this package runs from (``training_data/``, ``examples/`` live there)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def model_dir(name: str) -> Path:
+    """A shipped model folder (``models/<name>`` in the repo, installed as ``nianbao.models``).
+
+    ``$NIANBAO_MODELS`` points at another folder of model folders.
+    """
+    env = os.environ.get("NIANBAO_MODELS")
+    if env:
+        return Path(env) / name
+    return Path(str(resources.files("nianbao.models") / name))
 
 
 def shared_dir() -> Path:
     """The read-only reference tree (``../shared`` next to the repo, or $NIANBAO_SHARED)."""
     env = os.environ.get("NIANBAO_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
+    return Path(env) if env else repo_dir().parent / "shared"
 
 
 def shared_doc_path(doc_id: str, root: Path | None = None) -> Path | None:

@@ -7,7 +7,7 @@ normalised text, so that any extracted item can be cited in the original.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -170,18 +170,3 @@ class Report(_Model):
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
-
-    def to_frames(self) -> dict[str, Any]:
-        """This report as pandas DataFrames (reports, cells, facts, paragraphs, checks, merged)."""
-        from .frames import to_frames
-
-        return to_frames([self])
-
-    def to_spacy(self, text: str | None = None) -> Any:
-        """This report as a spaCy ``Doc`` over ``text`` (default: the re-read source), for displaCy.
-
-        ``doc.ents`` = entities, ``doc.spans["facts"]`` by metric, ``doc.spans["paragraphs"]`` by role.
-        """
-        from .spacy_doc import to_spacy
-
-        return to_spacy(self, text)

@@ -1,7 +1,7 @@
 """Check the narrative-fact gold in this directory (``<doc>.jsonl``, ``split.json``, ``METRICS.md``).
 
 Each record is stand-off: ``{"doc", "start", "end", "sha1", "metric", "value", "unit", "qualifier",
-"section"}`` with character offsets into ``nianbao.readers.read(path).text``. Structure, keys (listed in
+"section"}`` with character offsets into ``nianbao.io.readers.read(path).text``. Structure, keys (listed in
 METRICS.md or in spec §6.1), qualifiers, sections, duplicates and the train/dev split are always checked;
 when the shared reference tree exists, each document is re-read and offsets and span hashes are checked
 too, so drift in the readers or in the files is caught.
@@ -148,7 +148,7 @@ def text_loader(shared: Path, snapshot: Path = SNAPSHOT) -> Callable[[str], str 
     """
     reader: Callable[[Path], Any] | None = None
     try:
-        from nianbao.readers import read as reader
+        from nianbao.io.readers import read as reader
     except ImportError:  # pragma: no cover - only during a restructure
         reader = None
     texts = snapshot / "texts"

@@ -3,7 +3,7 @@
 Two kinds of records are accepted:
 
 * stand-off records over shared documents: ``{"doc", "start", "end", "sha1", "section", "role", "themes"}``;
-  when the shared reference tree exists the document is re-read with ``nianbao.readers.read`` and the offsets,
+  when the shared reference tree exists the document is re-read with ``nianbao.io.readers.read`` and the offsets,
   the span hash (first 12 hex of sha1 of ``text[start:end]``) and the span's trimming are checked, so drift
   in the readers or in the files is caught;
 * self-written records ``{"text", "role", "themes", ...}``: the labels are checked, and (when the shared
@@ -51,11 +51,11 @@ class Checker:
         self.read = None
         if self.have_shared:
             try:
-                from nianbao.readers import read
+                from nianbao.io.readers import read
 
                 self.read = read
             except ImportError as exc:  # the checker must still report, not crash
-                self.errors.append(f"cannot import nianbao.readers ({exc}); run with the project venv")
+                self.errors.append(f"cannot import nianbao.io.readers ({exc}); run with the project venv")
 
     def err(self, where: str, msg: str) -> None:
         self.errors.append(f"{where}: {msg}")

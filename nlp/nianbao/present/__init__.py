@@ -1,0 +1,1 @@
+"""Presentation: the review page and the spaCy view of a report."""

@@ -1,0 +1,285 @@
+"""Paragraph segmentation of a report's prose, following the annotation guide.
+
+The rule (``.agents/PARAGRAPHS.md``) is shared by annotators and the product, so a
+classifier trained on annotated spans sees the same units at run time:
+
+* a paragraph is one source line, stripped of surrounding spaces;
+* a line longer than ``long_line`` characters (crawler pages put a whole section on
+  one line) is split before inline sub-heading markers — ``(一)``, ``一、`` (not in
+  the first characters) — and before ``一是`` that opens a new sentence after ``。``;
+* PDF and markdown renderings wrap lines mid-sentence: there a paragraph is a maximal
+  run of consecutive lines ending at a line that ends with ``。``/``;``/``:``;
+* headings (short lines not ending in ``。``), table rows, signatures/dates and web
+  chrome are not paragraphs;
+* only sections overview/problems/other are prose sections in the 2019/2021 formats;
+  in legacy reports every section's prose counts.
+
+Markers, limits and section keys are data in ``data/themes_paragraphs.yaml``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from nianbao.resources import load_yaml
+from nianbao.schema import Section
+from nianbao.stages.context import Context
+from nianbao.stages.normalise import NormText
+
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")  # runs: one match per run, not per character
+
+
+@dataclass(frozen=True)
+class ParaSpan:
+    """A paragraph: original-text span [start, end) and its top-level section key."""
+
+    start: int
+    end: int
+    section: str | None
+
+
+@dataclass(frozen=True)
+class _Rules:
+    long_line: int
+    heading_max: int
+    marker_min_offset: int
+    split_marker: re.Pattern[str]
+    split_enum: re.Pattern[str]
+    run_end: str
+    sentence_end: str
+    heading_marker: re.Pattern[str]
+    table_digit_share: float
+    prose_sections: frozenset[str]
+    legacy_excluded: frozenset[str]
+    wrap_ratio: float
+    chrome_prefix: re.Pattern[str]
+    min_cjk_share: float
+    title_line: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    data: dict[str, Any] = load_yaml("themes_paragraphs.yaml")
+    return _Rules(
+        long_line=int(data["long_line"]),
+        heading_max=int(data["heading_max"]),
+        marker_min_offset=int(data["marker_min_offset"]),
+        split_marker=re.compile(data["split_marker"]),
+        split_enum=re.compile(data["split_enum"]),
+        run_end=str(data["run_end"]),
+        sentence_end=str(data["sentence_end"]),
+        heading_marker=re.compile(data["heading_marker"]),
+        table_digit_share=float(data["table_digit_share"]),
+        prose_sections=frozenset(data["prose_sections"]),
+        legacy_excluded=frozenset(data.get("legacy_excluded", [])),
+        wrap_ratio=float(data["wrap_ratio"]),
+        chrome_prefix=re.compile(data["chrome_prefix"]),
+        min_cjk_share=float(data["min_cjk_share"]),
+        title_line=re.compile(data["title_line"]),
+    )
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Stripped [start, end) of every line of ``text`` (empty lines give start == end)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        s, e = pos, pos + len(line)
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        out.append((s, e))
+        pos += len(line) + 1
+    return out
+
+
+class _Normed:
+    """Normalised view of original spans (chrome lines vanish, widths fold)."""
+
+    def __init__(self, norm: NormText) -> None:
+        self.norm = norm
+
+    def pos(self, orig: int) -> int:
+        import bisect
+
+        return bisect.bisect_left(self.norm.starts, orig)
+
+    def text(self, start: int, end: int) -> str:
+        return self.norm.text[self.pos(start) : self.pos(end)].strip()
+
+
+def is_heading(norm_line: str, r: _Rules | None = None) -> bool:
+    """A short titled line: at most ``heading_max`` chars and not ending a sentence."""
+    r = r or rules()
+    return len(norm_line) <= r.heading_max and not norm_line.endswith(tuple(r.sentence_end))
+
+
+def is_table_row(norm_line: str) -> bool:
+    """Table rows rendered as ``a | b`` lines, and markdown headings/rules."""
+    return "|" in norm_line or norm_line.startswith("#")
+
+
+def is_chrome(norm_line: str, r: _Rules | None = None) -> bool:
+    """Page metadata (发布日期…, 来源…), report titles, and lines with hardly any Chinese prose."""
+    r = r or rules()
+    if r.chrome_prefix.match(norm_line):
+        return True
+    if r.title_line.search(norm_line) and not any(ch in norm_line for ch in r.run_end):
+        return True  # a long report title (issuer + year + 年度报告) on its own line
+    body = re.sub(r"\s", "", norm_line)
+    if not body:
+        return True
+    cjk = sum(map(len, _CJK.findall(body)))
+    return cjk / len(body) < r.min_cjk_share
+
+
+def is_table_like(norm_text: str, r: _Rules | None = None) -> bool:
+    """A table row, or a digit-dominated piece (crawler pages flatten tables into runs)."""
+    r = r or rules()
+    if is_table_row(norm_text):
+        return True
+    body = re.sub(r"\s", "", norm_text)
+    if not body:
+        return True
+    digits = sum(map(str.isdigit, body))
+    return digits / len(body) > r.table_digit_share
+
+
+def split_long_line(text: str, start: int, end: int, r: _Rules | None = None) -> list[tuple[int, int]]:
+    """Split a long line before inline sub-heading markers (the crawler rule)."""
+    r = r or rules()
+    if end - start <= r.long_line:
+        return [(start, end)]
+    line = text[start:end]
+    cuts: set[int] = set()
+    for m in r.split_marker.finditer(line):
+        if m.start() >= r.marker_min_offset:
+            cuts.add(m.start())
+    for m in r.split_enum.finditer(line):
+        if m.start() >= r.marker_min_offset:
+            cuts.add(m.start("enum") if "enum" in m.groupdict() else m.start())
+    bounds = [0, *sorted(cuts), len(line)]
+    pieces: list[tuple[int, int]] = []
+    for a, b in itertools.pairwise(bounds):
+        s, e = start + a, start + b
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            pieces.append((s, e))
+    return pieces
+
+
+def _wrap_width(lengths: list[int]) -> int:
+    """Typical full line width of a wrapped (PDF/markdown) rendering."""
+    if not lengths:
+        return 0
+    ordered = sorted(lengths)
+    return ordered[int(0.9 * (len(ordered) - 1))]
+
+
+def _units_wrapped(text: str, normed: _Normed, r: _Rules) -> list[tuple[int, int]]:
+    """Runs of wrapped lines for PDF/markdown renderings."""
+    lines = _lines(text)
+    norms = [normed.text(s, e) for s, e in lines]
+    width = _wrap_width([len(n) for n in norms if n and not is_table_row(n)])
+    units: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        if run:
+            units.append((run[0][0], run[-1][1]))
+            run.clear()
+
+    for (s, e), n in zip(lines, norms, strict=True):
+        if not n or is_table_row(n):
+            flush()
+            continue
+        # A wrapped line can be short and unpunctuated too: a heading has no sentence
+        # end inside and either a numbering marker or a clearly short line at a run start.
+        short = is_heading(n, r) and not any(ch in n for ch in r.sentence_end)
+        if short and (r.heading_marker.match(n) or (not run and len(n) < r.wrap_ratio * width)):
+            flush()
+            continue
+        run.append((s, e))
+        if n.endswith(tuple(r.run_end)):
+            flush()
+    flush()
+    return units
+
+
+def _units_lines(text: str, normed: _Normed, r: _Rules) -> list[tuple[int, int]]:
+    """One unit per line; long lines split at inline markers."""
+    units: list[tuple[int, int]] = []
+    for s, e in _lines(text):
+        if s == e:
+            continue
+        units.extend(split_long_line(text, s, e, r))
+    return units
+
+
+def _top_sections(sections: list[Section]) -> list[Section]:
+    return sorted((s for s in sections if "." not in s.key), key=lambda s: s.start)
+
+
+def _wanted(key: str | None, format_id: str, r: _Rules) -> bool:
+    if key is None:
+        return True
+    if format_id == "legacy_2008":
+        return key not in r.legacy_excluded
+    return key in r.prose_sections
+
+
+def segment(text: str, norm: NormText, media_type: str | None = None, sections: list[Section] | None = None,
+            format_id: str = "gov_unknown") -> list[ParaSpan]:
+    """All prose paragraphs of a document per the annotation guide.
+
+    Without sections every prose line of the document counts (``section=None``).
+    """
+    r = rules()
+    normed = _Normed(norm)
+    wrapped = media_type in ("pdf", "markdown")
+    units = _units_wrapped(text, normed, r) if wrapped else _units_lines(text, normed, r)
+    tops = _top_sections(sections or [])
+    out: list[ParaSpan] = []
+    for s, e in units:
+        for ps, pe, key in _clip(s, e, tops):
+            ps, pe = _strip(text, ps, pe)
+            if ps >= pe or not _wanted(key, format_id, r):
+                continue
+            n = normed.text(ps, pe)
+            if not n or is_heading(n, r) or is_table_like(n, r) or is_chrome(n, r):
+                continue
+            out.append(ParaSpan(ps, pe, key))
+    return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _clip(s: int, e: int, tops: list[Section]) -> list[tuple[int, int, str | None]]:
+    """Cut a unit at section boundaries; parts outside every section are dropped."""
+    if not tops:
+        return [(s, e, None)]
+    parts: list[tuple[int, int, str | None]] = []
+    for sec in tops:
+        a, b = max(s, sec.start), min(e, sec.end)
+        if a < b:
+            parts.append((a, b, sec.key))
+    return parts
+
+
+def paragraphs(ctx: Context) -> list[ParaSpan]:
+    """Paragraphs of the report being processed (sections from the segment stage)."""
+    return segment(ctx.doc.text, ctx.norm, ctx.doc.media_type, ctx.report.sections, ctx.report.format_id)
