@@ -222,7 +222,9 @@ def normalise(text: str, script: Script | None = None) -> NormText:
             nt = apply_edits(nt, regex_edits(nt.text, tw_pattern, lambda m: tw_terms[m.group(0)]))
         nt = apply_edits(nt, _t2s_edits(nt.text))
     nt = apply_edits(nt, regex_edits(nt.text, _LAYOUT_SPACE, ""))
-    nt = apply_edits(nt, regex_edits(nt.text, _THOUSANDS, lambda m: m.group().replace(",", "")))
+    # delete each separator on its own, so every digit keeps its own original offset
+    nt = apply_edits(nt, [(m.start() + i, m.start() + i + 1, "") for m in _THOUSANDS.finditer(nt.text)
+                          for i, ch in enumerate(m.group()) if ch == ","])
     nt = apply_edits(nt, _chrome_edits(nt.text, chrome))
     return NormText(nt.text, nt.starts, nt.ends, nt.original_length, script)
 
