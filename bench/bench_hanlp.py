@@ -25,7 +25,8 @@ from pathlib import Path
 
 from bench_tokenizer import corpus_texts, dict_compliance
 from nianbao.lang.hanlp_backend import DEFAULT_MIN_FREQ, HanlpSegmenter, available, general_trie
-from nianbao.lang.tokenizer import Segmenter, default_user_dict, get_nlp
+from nianbao.lang.nlp import get_nlp
+from nianbao.lang.tokenizer import Segmenter, default_user_dict
 from timing import best_of
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -207,25 +207,3 @@ def register_components() -> None:
             return RuleEntities(nlp, name)
 
         Language.factory(RULES_NAME)(make_rules)
-
-
-def build_pipeline(segmenter: str = "rjieba", ner: bool = True, model_dir: Path | None = None) -> Language:
-    """Tokenizer + rules, plus the trained NER when ``ner`` and a saved model exist (no network)."""
-    from nianbao.lang.tokenizer import blank, register
-
-    register()
-    model_dir = model_dir or default_model_dir()
-    if ner and (model_dir / "config.cfg").exists():
-        import spacy
-
-        trained = spacy.load(model_dir)
-        if RULES_NAME not in trained.pipe_names:
-            trained.add_pipe(RULES_NAME, first=True)
-        return trained
-    nlp = blank(segmenter)
-    nlp.add_pipe(RULES_NAME)
-    return nlp
-
-
-def doc_entities(doc: Doc) -> list[tuple[str, int, int]]:
-    return [(e.label_, e.start_char, e.end_char) for e in doc.ents]

@@ -9,7 +9,7 @@ loading). Segmenters: ``rjieba`` (Rust port of jieba, the default: fastest in
 ``hanlp`` (optional extra, HanLP's dictionary trie: :mod:`nianbao.lang.hanlp_backend`).
 
 spaCy is imported only inside functions so ``import nianbao`` stays light;
-:func:`get_nlp` builds the pipeline once per process.
+:func:`nianbao.lang.nlp.get_nlp` builds the whole pipeline once per process.
 """
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ class NianbaoTokenizer:
 
 @lru_cache(maxsize=1)
 def register() -> None:
-    """Register the tokenizer and pipeline components with spaCy (idempotent)."""
+    """Register the tokenizer with spaCy's registry (idempotent), so configs can name it."""
     from spacy.util import registry
 
     @registry.tokenizers(TOKENIZER_NAME)
@@ -214,10 +214,6 @@ def register() -> None:
             return NianbaoTokenizer(nlp.vocab, segmenter=segmenter, user_dict=user_dict, hmm=hmm)
 
         return factory
-
-    from nianbao.lang import entities
-
-    entities.register_components()
 
 
 def blank(segmenter: str = DEFAULT_SEGMENTER, user_dict: str | None = "default", hmm: bool = True) -> Language:
@@ -230,14 +226,11 @@ def blank(segmenter: str = DEFAULT_SEGMENTER, user_dict: str | None = "default",
     return spacy.blank("zh", config=config)
 
 
-@lru_cache(maxsize=4)
-def get_nlp(segmenter: str = DEFAULT_SEGMENTER, ner: bool = True) -> Language:
-    """The cached entity pipeline: tokenizer, rule-based entities, and the trained NER if present."""
-    from nianbao.lang import entities
-
-    return entities.build_pipeline(segmenter=segmenter, ner=ner)
-
-
 def tokenize(text: str, segmenter: str = DEFAULT_SEGMENTER) -> list[str]:
     """Words of ``text`` as segmented by the pipeline's tokenizer."""
-    return [t.text for t in get_nlp(segmenter, ner=False).tokenizer(text)]
+    return [t.text for t in _blank_cached(segmenter).tokenizer(text)]
+
+
+@lru_cache(maxsize=4)
+def _blank_cached(segmenter: str) -> Language:
+    return blank(segmenter)

@@ -457,10 +457,10 @@ def entity_spans(text: str, quantities: list[Quantity], options: dict[str, Any])
     pipeline component computes, without building a tokenised spaCy ``Doc``: 5-10x faster,
     and boundaries stay exact instead of being widened to tokens). ``options["ner"]=True``
     (trained NER, ~10x the cost) or ``options["spacy"]=True`` run the documented spaCy
-    pipeline from :func:`nianbao.lang.tokenizer.get_nlp` instead.
+    pipeline from :func:`nianbao.lang.nlp.get_nlp` instead.
     """
     if options.get("ner") or options.get("spacy"):
-        from nianbao.lang.tokenizer import get_nlp
+        from nianbao.lang.nlp import get_nlp
 
         doc = get_nlp(options.get("segmenter", "rjieba"), ner=bool(options.get("ner", False)))(text)
         return [(ent.label_, ent.start_char, ent.end_char) for ent in doc.ents]
