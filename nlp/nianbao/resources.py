@@ -51,10 +51,13 @@ def shared_dir() -> Path:
 
 
 def shared_doc_path(doc_id: str, root: Path | None = None) -> Path | None:
-    """The file of a shared document id (seed000 → seeds/000_*.txt, r013 → corpus/files/r013.*)."""
+    """The file of a shared document id (seed000 → seeds/000_*.txt, r013 → corpus/files/r013.*,
+    pa_004 → corpus/pages/pa_004.txt)."""
     root = root or shared_dir()
     if doc_id.startswith("seed"):
         hits = sorted((root / "seeds").glob(f"{doc_id[4:]}_*"))
+    elif doc_id[:3] in {"pa_", "pb_", "pc_", "pd_"}:
+        hits = sorted((root / "corpus" / "pages").glob(f"{doc_id}.*"))
     else:
         hits = sorted((root / "corpus" / "files").glob(f"{doc_id}.*"))
     return hits[0] if hits else None

@@ -34,7 +34,7 @@ ROLES = set(_LABELS["roles"])
 THEMES = set(_LABELS["themes"])
 # prose sections only: a paragraph never sits in the legacy statistics block
 SECTIONS = {"preamble", *load_yaml("sections.yaml")["sections"]} - {"legacy_stats"}
-DOC_ID = re.compile(r"^(seed\d{3}|r\d{3})$")
+DOC_ID = re.compile(r"^(seed\d{3}|r\d{3}|p[abcd]_\d{3})$")
 SHA = re.compile(r"^[0-9a-f]{12}$")
 RUN = 24  # length of a verbatim run that counts as copying (the repository hook's threshold)
 
