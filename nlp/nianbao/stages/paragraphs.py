@@ -1,16 +1,18 @@
 """Paragraph segmentation of a report's prose, following the annotation guide.
 
-The rule (``.agents/PARAGRAPHS.md``) is shared by annotators and the product, so a
+The rule (``training_data/paragraphs/GUIDE.md``, unit rule v2) is shared by annotators and the product, so a
 classifier trained on annotated spans sees the same units at run time:
 
-* a paragraph is one source line, stripped of surrounding spaces;
-* a line longer than ``long_line`` characters (crawler pages put a whole section on
-  one line) is split before inline sub-heading markers — ``(一)``, ``一、`` (not in
-  the first characters) — and before ``一是`` that opens a new sentence after ``。``;
-* PDF and markdown renderings wrap lines mid-sentence: there a paragraph is a maximal
-  run of consecutive lines ending at a line that ends with ``。``/``;``/``:``;
+* a block is one source line, stripped of surrounding spaces; PDF and markdown
+  renderings wrap lines mid-sentence, so there a block is a maximal run of consecutive
+  lines ending at a line that ends with ``。``/``;``/``:``;
 * headings (short lines not ending in ``。``), table rows, signatures/dates and web
   chrome are not paragraphs;
+* a block is cut at section boundaries, then at run-together enumeration markers
+  (unit rule v2: ``一是/二是``, ``（一）/（二）``, ``1./2.``, ``1、/2、``, and on long crawler
+  lines ``一、/二、``) that sit at a clause boundary and form an increasing series, so each
+  item gets its own role and themes; a unit needs a few CJK characters and must not be
+  a bare "marker + title";
 * only sections overview/problems/other are prose sections in the 2019/2021 formats;
   in legacy reports every section's prose counts.
 
@@ -43,12 +45,26 @@ class ParaSpan:
 
 
 @dataclass(frozen=True)
+class _Series:
+    """One enumeration series: marker pattern (ordinal in group ``v``) and where it may split."""
+
+    name: str
+    pattern: re.Pattern[str]
+    long_only: bool
+    min_offset: int
+
+
+@dataclass(frozen=True)
 class _Rules:
     long_line: int
     heading_max: int
-    marker_min_offset: int
-    split_marker: re.Pattern[str]
-    split_enum: re.Pattern[str]
+    series: tuple[_Series, ...]
+    boundary: frozenset[str]
+    min_chain: int
+    max_step: int
+    min_cjk: int
+    truncated_min_cjk: int
+    title_only: re.Pattern[str]
     run_end: str
     sentence_end: str
     heading_marker: re.Pattern[str]
@@ -64,12 +80,18 @@ class _Rules:
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     data: dict[str, Any] = load_yaml("themes_paragraphs.yaml")
+    series = tuple(_Series(str(d["name"]), re.compile(d["pattern"]), bool(d.get("long_only", False)),
+                           int(d.get("min_offset", 0))) for d in data["enum_series"])
     return _Rules(
         long_line=int(data["long_line"]),
         heading_max=int(data["heading_max"]),
-        marker_min_offset=int(data["marker_min_offset"]),
-        split_marker=re.compile(data["split_marker"]),
-        split_enum=re.compile(data["split_enum"]),
+        series=series,
+        boundary=frozenset(str(data["enum_boundary"])),
+        min_chain=int(data["enum_min_chain"]),
+        max_step=int(data["enum_max_step"]),
+        min_cjk=int(data["min_cjk"]),
+        truncated_min_cjk=int(data["truncated_min_cjk"]),
+        title_only=re.compile(data["title_only"]),
         run_end=str(data["run_end"]),
         sentence_end=str(data["sentence_end"]),
         heading_marker=re.compile(data["heading_marker"]),
@@ -150,27 +172,68 @@ def is_table_like(norm_text: str, r: _Rules | None = None) -> bool:
     return digits / len(body) > r.table_digit_share
 
 
-def split_long_line(text: str, start: int, end: int, r: _Rules | None = None) -> list[tuple[int, int]]:
-    """Split a long line before inline sub-heading markers (the crawler rule)."""
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", 1)}
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def ordinal(v: str) -> int:
+    """Value of an enumeration ordinal: 一..九十九 or (full- or half-width) digits; 0 if unreadable."""
+    if v.translate(_FULL_DIGITS).isdigit():
+        return int(v.translate(_FULL_DIGITS))
+    if v == "十":
+        return 10
+    tens, sep, ones = v.partition("十")
+    if not sep:
+        return _CN_DIGITS.get(v, 0) if len(v) == 1 else 0
+    return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def _chains(marks: list[tuple[int, int]], min_chain: int, max_step: int) -> list[list[int]]:
+    """Positions of increasing marker chains (step 1..max_step; a value not above the last starts a new chain)."""
+    out: list[list[int]] = []
+    cur: list[tuple[int, int]] = []
+    for pos, v in marks:
+        if v <= 0:
+            continue
+        if cur and cur[-1][1] < v <= cur[-1][1] + max_step:
+            cur.append((pos, v))
+        elif not cur or v <= cur[-1][1]:
+            if len(cur) >= min_chain:
+                out.append([p for p, _ in cur])
+            cur = [(pos, v)]
+        # a jump larger than max_step is not part of the series: ignored
+    if len(cur) >= min_chain:
+        out.append([p for p, _ in cur])
+    return out
+
+
+def enumeration_cuts(text: str, start: int, end: int, r: _Rules | None = None) -> list[int]:
+    """Offsets inside (start, end) where a counted run-together enumeration marker begins."""
     r = r or rules()
-    if end - start <= r.long_line:
-        return [(start, end)]
-    line = text[start:end]
+    seg = text[start:end]
     cuts: set[int] = set()
-    for m in r.split_marker.finditer(line):
-        if m.start() >= r.marker_min_offset:
-            cuts.add(m.start())
-    for m in r.split_enum.finditer(line):
-        if m.start() >= r.marker_min_offset:
-            cuts.add(m.start("enum") if "enum" in m.groupdict() else m.start())
-    bounds = [0, *sorted(cuts), len(line)]
+    for series in r.series:
+        if series.long_only and end - start <= r.long_line:
+            continue
+        marks: list[tuple[int, int]] = []
+        for m in series.pattern.finditer(seg):
+            if m.start() < series.min_offset:
+                continue
+            i = start + m.start()
+            if i == start or text[i - 1] in r.boundary:
+                marks.append((i, ordinal(m.group("v"))))
+        for chain in _chains(marks, r.min_chain, r.max_step):
+            cuts.update(chain)
+    return sorted(c for c in cuts if start < c < end)
+
+
+def split_enumerations(text: str, start: int, end: int, r: _Rules | None = None) -> list[tuple[int, int]]:
+    """A block's pieces: lead-in and one piece per enumeration item, stripped, empty ones dropped."""
+    r = r or rules()
+    bounds = [start, *enumeration_cuts(text, start, end, r), end]
     pieces: list[tuple[int, int]] = []
     for a, b in itertools.pairwise(bounds):
-        s, e = start + a, start + b
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = _strip(text, a, b)
         if s < e:
             pieces.append((s, e))
     return pieces
@@ -214,14 +277,9 @@ def _units_wrapped(text: str, normed: _Normed, r: _Rules) -> list[tuple[int, int
     return units
 
 
-def _units_lines(text: str, normed: _Normed, r: _Rules) -> list[tuple[int, int]]:
-    """One unit per line; long lines split at inline markers."""
-    units: list[tuple[int, int]] = []
-    for s, e in _lines(text):
-        if s == e:
-            continue
-        units.extend(split_long_line(text, s, e, r))
-    return units
+def _units_lines(text: str) -> list[tuple[int, int]]:
+    """One block per non-empty line."""
+    return [(s, e) for s, e in _lines(text) if s < e]
 
 
 def _top_sections(sections: list[Section]) -> list[Section]:
@@ -245,7 +303,7 @@ def segment(text: str, norm: NormText, media_type: str | None = None, sections: 
     r = rules()
     normed = _Normed(norm)
     wrapped = media_type in ("pdf", "markdown")
-    units = _units_wrapped(text, normed, r) if wrapped else _units_lines(text, normed, r)
+    units = _units_wrapped(text, normed, r) if wrapped else _units_lines(text)
     tops = _top_sections(sections or [])
     out: list[ParaSpan] = []
     for s, e in units:
@@ -256,8 +314,27 @@ def segment(text: str, norm: NormText, media_type: str | None = None, sections: 
             n = normed.text(ps, pe)
             if not n or is_heading(n, r) or is_table_like(n, r) or is_chrome(n, r):
                 continue
-            out.append(ParaSpan(ps, pe, key))
+            for us, ue in split_enumerations(text, ps, pe, r):
+                n = normed.text(us, ue)
+                if _is_unit(n, r):
+                    out.append(ParaSpan(us, ue, key))
+    if out and not text[out[-1].end :].strip():
+        # a text cut off mid-sentence (a stored page opening): its last piece needs more prose to count
+        last = normed.text(out[-1].start, out[-1].end)
+        if not last.endswith(tuple(r.sentence_end + ";；")) and _cjk_count(last) < r.truncated_min_cjk:
+            out.pop()
     return out
+
+
+def _cjk_count(s: str) -> int:
+    return sum(map(len, _CJK.findall(s)))
+
+
+def _is_unit(norm_piece: str, r: _Rules) -> bool:
+    """Enough CJK prose, not a bare "marker + title", not table debris or chrome."""
+    if _cjk_count(norm_piece) < r.min_cjk or r.title_only.match(norm_piece):
+        return False
+    return not (is_table_like(norm_piece, r) or is_chrome(norm_piece, r))
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:

@@ -56,7 +56,15 @@ class LoadReport:
 
 
 shared_dir = _shared_dir
-doc_path = shared_doc_path
+PAGE_PREFIXES = ("pa_", "pb_", "pc_", "pd_")
+
+
+def doc_path(doc_id: str, root: Path | None = None) -> Path | None:
+    """The shared file of a document id: report openings (pa_…pd_) under ``corpus/pages``, else seeds/corpus."""
+    if doc_id.startswith(PAGE_PREFIXES):
+        path = (root or shared_dir()) / "corpus" / "pages" / f"{doc_id}.txt"
+        return path if path.is_file() else None
+    return shared_doc_path(doc_id, root)
 
 
 @lru_cache(maxsize=64)
