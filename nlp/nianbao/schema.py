@@ -102,7 +102,7 @@ class Check(_Model):
     right: Number | None = None
     delta: Number | None = None
     keys: list[str] = Field(default_factory=list)
-    cause: Literal["source_inconsistency", "uncertain_read", "text_vs_table", "cross_report"] | None = None
+    cause: Literal["source_inconsistency", "uncertain_read", "text_vs_table", "cross_report", "cross_year"] | None = None
     severity: Literal["error", "warning"] = "error"
     message: str = ""
 
@@ -137,6 +137,25 @@ class Paragraph(_Model):
     scores: dict[str, float] = Field(default_factory=dict)
 
 
+class Evidence(_Model):
+    """Where a decision's evidence sits in ``Document.text`` and which kind of place it is (title, chrome…)."""
+
+    source: str
+    start: int
+    end: int
+
+
+class Identity(_Model):
+    """The issuing body as a stable identity: same ``issuer_id`` across years and name variants."""
+
+    issuer_id: str
+    name: str
+    division_code: str | None = None
+    division_name: str | None = None
+    level: Literal["province", "city", "county", "township", "other"] = "other"
+    kind: Literal["government", "general_office", "department", "street_office", "court", "enterprise", "other"] = "other"
+
+
 class Merged(_Model):
     value: Number | None
     source: Literal["table", "prose", "both"]
@@ -152,6 +171,8 @@ class Report(_Model):
 
     source: str
     issuer: str | None = None
+    issuer_evidence: list[Evidence] = Field(default_factory=list)
+    identity: Identity | None = None
     year: int | None = None
     format_id: FormatId = "gov_unknown"
     script: Script = "unknown"

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from nianbao.resources import any_of, load_yaml
 from nianbao.schema import FormatId, Section
+from nianbao.stages import identity
 from nianbao.stages.context import Context
 
 _NUM = "一二三四五六七八九十"
@@ -283,12 +284,10 @@ def run(ctx: Context) -> None:
     report = ctx.report
     report.year = detect_year(text)
     report.format_id = detect_format(text, report.year)
-    report.issuer = detect_issuer(text)
+    identity.run(ctx)
     report.meta.update(detect_meta(text))
     if report.year is None:
         ctx.warn("no_year", "could not find the report year")
-    if report.issuer is None:
-        ctx.warn("no_issuer", "could not find the issuing body in the title")
     found = find_sections(text, report.format_id)
     sections: list[Section] = []
     if found and found[0][1] > 0:

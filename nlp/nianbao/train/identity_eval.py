@@ -42,8 +42,15 @@ def _t2s(s: str) -> str:
 
 
 def norm_name(name: str) -> str:
-    s = re.sub(r"\s+", "", _t2s(name))
-    return s.replace("人民政府", "政府").strip("“”\"")
+    from nianbao.resources import load_yaml
+
+    s = re.sub(r"\s+", "", _t2s(name)).strip("“”\"")
+    abbrev = load_yaml("issuers.yaml")["abbreviations"]
+    for short in sorted(abbrev, key=len, reverse=True):
+        if s.endswith(short) and not s.endswith(abbrev[short]):
+            s = s[: -len(short)] + abbrev[short]
+            break
+    return s.replace("人民政府", "政府").replace("街道办事处", "街道")
 
 
 def same_body(pred: str | None, gold: str | None, alts: Iterable[str] = ()) -> bool:
@@ -62,10 +69,16 @@ def same_body(pred: str | None, gold: str | None, alts: Iterable[str] = ()) -> b
 
 
 def is_fragment(pred: str | None, gold: str | None, alts: Iterable[str] = ()) -> bool:
+    """A wrong name that reads as a piece of a sentence (现公布大峃镇, 编制本局, …关于印发…)."""
     if not pred or same_body(pred, gold, alts):
         return False
-    if _FRAGMENT_WORDS.search(_t2s(pred)):
-        return True
+    return bool(_FRAGMENT_WORDS.search(_t2s(pred))) or not re.match(r"^[\u4e00-\u9fff“”\"+()·]+$", _t2s(pred))
+
+
+def is_partial(pred: str | None, gold: str | None, alts: Iterable[str] = ()) -> bool:
+    """A wrong name that is a strict piece of the gold name (the parent body: 贵州省人民政府 for …办公厅)."""
+    if not pred or same_body(pred, gold, alts) or is_fragment(pred, gold, alts):
+        return False
     p = norm_name(pred)
     return any(p != norm_name(g) and p in norm_name(g) for g in [gold or "", *alts] if g)
 
@@ -130,6 +143,10 @@ def score(preds: dict[str, dict[str, Any]], ident: dict[str, dict[str, Any]],
         if is_fragment(p.get("issuer"), g["issuer"], g.get("issuer_alt", [])):
             n["fragments"] += 1
             wrong["fragment"].append((d, p.get("issuer")))
+        if is_partial(p.get("issuer"), g["issuer"], g.get("issuer_alt", [])):
+            n["partial"] += 1
+        if p.get("issuer") and not g["issuer"]:
+            n["issuer_unnamed_but_given"] += 1
         if g["year"] is not None:
             n["year_stated"] += 1
             if p.get("year") == g["year"]:
@@ -170,6 +187,8 @@ def summary(counts: dict[str, int]) -> dict[str, str]:
         return f"{counts.get(a, 0)}/{counts.get(b, 0)} = {counts.get(a, 0) / max(1, counts.get(b, 0)):.1%}"
 
     return {"issuer": ratio("issuer_ok", "issuer_named"), "fragments": str(counts.get("fragments", 0)),
+            "partial_names": str(counts.get("partial", 0)),
+            "issuer_given_where_text_names_none": str(counts.get("issuer_unnamed_but_given", 0)),
             "year": ratio("year_ok", "year_stated"), "format_vs_year": ratio("format_ok", "format_n"),
             "format_2021_unknown": ratio("format_2021_unknown", "format_2021_n"),
             "heading_recall": ratio("head_found", "head_gold"), "heading_precision": ratio("head_right", "head_pred"),
