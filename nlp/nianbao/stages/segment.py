@@ -33,9 +33,10 @@ _YEAR_TITLE = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*(?:年\s*度?)?(?P<mid>[^。\n]{0,40}?)"
     r"(?:政府信息公开|政务信息公开|信息公开|政务公开|信息年度|公开工作)[^。]{0,16}?(?:报告|年报)"
 )
+# dates may be spaced and broken over lines: 统计期限自 2024 年 1 月 1 日\n起至 2024 年 12 月 31 日止
 _PERIOD = re.compile(
     r"(?:统计(?:期限|期间|时限|周期|时间)|数据时限|所列数据)[^。\n]{0,20}?((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-    r"[^。\n]{0,6}?(?:至|到|-|—|~)\s*(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+    r"[^。]{0,6}?(?:至|到|-|—|~)\s*(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 )
 _PHONE = re.compile(r"(?:电话|联系电话)[:\s]*((?:0\d{2,3}-?)?\d{7,8})")
 _URL = re.compile(r"(https?://[A-Za-z0-9./_\-?=&%#]+|www\.[A-Za-z0-9./_\-]+)")
@@ -65,32 +66,77 @@ def _config() -> dict:
     # one alternation of every title pattern: most line starts match none, and one C-level try rejects them
     cfg["any_title"] = any_of(p.pattern for pats in compiled.values() for p, _ in pats)
     cfg["format_patterns"] = {k: re.compile("|".join(v)) for k, v in cfg["formats"].items()}
+    cfg["notice_patterns"] = {k: re.compile("|".join(v)) for k, v in cfg["format_notices"].items()}
+    cfg["revised_markers"] = re.compile("|".join(cfg["revised_markers"]))
     return cfg
 
 
 def detect_format(text: str, year: int | None = None) -> FormatId:
-    pats = _config()["format_patterns"]
+    return decide_format(text, year)[0]
+
+
+def decide_format(text: str, year: int | None = None) -> tuple[FormatId, str, tuple[int, int] | None]:
+    """(format, the signal that decided it, its normalised span): table tokens, then cited notices, then the
+    revised-Regulation headings with the year, then legacy headings or the year alone."""
+    cfg = _config()
+    pats = cfg["format_patterns"]
     for fmt in ("gov_2021", "gov_2019"):
-        if pats[fmt].search(text):
-            return fmt  # type: ignore[return-value]
+        m = pats[fmt].search(text)
+        if m:
+            return fmt, f"table_token:{m.group(0)}", m.span()  # type: ignore[return-value]
+    revised = year is None or year >= 2019
+    if revised:
+        for fmt in ("gov_2021", "gov_2019"):
+            m = cfg["notice_patterns"][fmt].search(text)
+            if m and (fmt == "gov_2021" or year is None or year <= 2020):
+                return fmt, f"notice:{m.group(0)}", m.span()  # type: ignore[return-value]
+            if m and year is not None and year >= 2021:
+                return "gov_2021", f"notice+year:{m.group(0)}", m.span()
+        m = cfg["revised_markers"].search(text)
+        if m and year is not None:
+            fmt = "gov_2021" if year >= 2021 else "gov_2019"
+            return fmt, f"heading+year:{m.group(0)}", m.span()  # type: ignore[return-value]
     if pats["gov_unknown"].search(text) and not (year is not None and year <= 2018):
-        return "gov_unknown"
-    if pats["legacy_2008"].search(text) or (year is not None and year <= 2018):
-        return "legacy_2008"
-    return "gov_unknown"
+        m = pats["gov_unknown"].search(text)
+        return "gov_unknown", f"heading:{m.group(0)}" if m else "heading", m.span() if m else None
+    m = pats["legacy_2008"].search(text)
+    if m:
+        return "legacy_2008", f"legacy_heading:{m.group(0)}", m.span()
+    if year is not None and year <= 2018:
+        return "legacy_2008", "year<=2018", None
+    if year is not None and year >= 2021:
+        return "gov_2021", "year>=2021", None
+    if year is not None:
+        return "gov_2019", "year 2019-2020", None
+    return "gov_unknown", "none", None
+
+
+def _cited(text: str, pos: int) -> bool:
+    """A year inside a cited document: its number (〔2021〕30号) or its title (《…2020年度…报告…的通知》)."""
+    opened = text[max(0, pos - 1):pos] in ("〔", "[", "(", "【", "﹝", "［")
+    return opened or text.count("《", 0, pos) > text.count("》", 0, pos)
 
 
 def detect_year(text: str) -> int | None:
-    """The year reported on: title first, then the statistics period, then the first 'N年'."""
+    """The year reported on: title first, then the statistics period, then the first 'N年'.
+
+    Years of cited documents (国办公开办函〔2021〕30号, 《关于做好2020年度…报告…的通知》) never count.
+    """
     head = text[:1500]
-    m = _YEAR_TITLE.search(head)
-    if m:
-        return int(m.group("year"))
-    m = _PERIOD.search(text)
-    if m:
-        return int(m.group(1))
-    years = re.findall(r"((?:19|20)\d{2})\s*年", head)
-    return int(years[0]) if years else None
+    period = _PERIOD.search(text)
+    for m in _YEAR_TITLE.finditer(head):
+        if not _cited(head, m.start("year")):
+            year = int(m.group("year"))
+            if period and int(period.group(1)) != year:
+                # title and statistics period disagree (a typo in one of them): the year the text is about wins
+                other = int(period.group(1))
+                count = {y: len(re.findall(rf"{y}\s*年", text)) for y in (year, other)}
+                return other if count[other] > count[year] else year
+            return year
+    if period:
+        return int(period.group(1))
+    years = [m for m in re.finditer(r"((?:19|20)\d{2})\s*年", head) if not _cited(head, m.start())]
+    return int(years[0].group(1)) if years else None
 
 
 def _heading_candidates(text: str, cfg: dict) -> list[_Candidate]:
@@ -283,7 +329,11 @@ def run(ctx: Context) -> None:
     text = ctx.norm.text
     report = ctx.report
     report.year = detect_year(text)
-    report.format_id = detect_format(text, report.year)
+    report.format_id, evidence, span = decide_format(text, report.year)
+    report.meta["format_evidence"] = evidence
+    if span is not None:
+        o_start, o_end = ctx.norm.span(*span)
+        report.meta["format_evidence_span"] = f"{o_start}-{o_end}"
     identity.run(ctx)
     report.meta.update(detect_meta(text))
     if report.year is None:
