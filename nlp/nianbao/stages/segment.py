@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from nianbao.resources import any_of, load_yaml
 from nianbao.schema import FormatId, Section
-from nianbao.stages import identity
+from nianbao.stages import headings, identity
 from nianbao.stages.context import Context
 
 _NUM = "一二三四五六七八九十"
@@ -52,6 +52,10 @@ class _Candidate:
     start: int  # normalised offsets of the heading line/segment
     end: int
     title: str
+    sub: bool = False  # opened by a sub-numeral (（一）/一是)
+
+
+_INNER_NUMERAL = re.compile(r"[一二三四五六七八九十]{1,3}、")
 
 
 @lru_cache(maxsize=1)
@@ -156,12 +160,22 @@ def _heading_candidates(text: str, cfg: dict) -> list[_Candidate]:
         line_end = text.find("\n", pos)
         line_end = len(text) if line_end < 0 else line_end
         window = text[pos:min(line_end, pos + limit)]
-        if not window or any_title.match(window) is None:
+        if not window:
+            continue
+        if any_title.match(window) is None:
+            # no listed title: what the heading says decides (a model trained on the shared documents' headings)
+            numbered = m.group("top") or m.group("md") or (m.group("num") and "部分" in m.group("num"))
+            if numbered and (boundary or m.start() == 0):
+                cand = _classified(text, m.start(), pos, line_end, window, scores, bool(m.group("md")))
+                if cand is not None:
+                    out.append(cand)
             continue
         for key, pats in cfg["compiled"].items():
             best: tuple[float, int] | None = None
             for pat, exact in pats:
                 hit = pat.match(window)
+                if hit and _INNER_NUMERAL.search(window, 1, hit.end()):
+                    hit = None  # a title never runs over the next heading's numeral (table row, then 四、…)
                 if hit and hit.end() > 0:
                     s = scores["exact"] if exact else scores["variant"]
                     if best is None or s > best[0] or (s == best[0] and hit.end() > best[1]):
@@ -187,13 +201,41 @@ def _heading_candidates(text: str, cfg: dict) -> list[_Candidate]:
                 continue  # an un-numbered line is a heading only when it is exactly a standard title
             if not own_line and re.match(r"[\d,]", rest[:1] or "x") is None and len(rest) > 0 and score < 1.0:
                 score -= 0.1  # inline title followed directly by prose: weaker evidence
-            out.append(_Candidate(key, score, m.start(), end, text[m.start():end].strip()))
+            if not own_line:  # a title glued to a table header or prose: end it after its last word
+                cut = _TITLE_END.search(text, pos, end)
+                if cut:
+                    end = cut.end()
+            out.append(_Candidate(key, score, m.start(), end, text[m.start():end].strip(), bool(m.group("sub"))))
     return out
+
+
+_TITLE_END = re.compile(r"(?:情况|事项|概述|措施)(?=\S)")
+_TITLE_CUT = re.compile(r"[。:;|]|\d+(?!\d*\s*年)|[一二三四五六七八九十]{1,3}、|\s+(?=\S{10,})")
+
+
+def _classified(text: str, start: int, pos: int, line_end: int, window: str, scores: dict[str, float],
+                markdown: bool) -> _Candidate | None:
+    """A heading candidate keyed by the heading classifier (None for ``none`` or an unsure title)."""
+    cut = _TITLE_CUT.search(window)
+    title = window[:cut.start()] if cut else window
+    if len(title.strip()) < 2 or len(title) > 40:
+        return None
+    key, prob = headings.classify(title)
+    if key == "none" or prob < 0.35:
+        return None
+    own_line = title.strip() == window.strip() and pos + len(window) >= line_end
+    score = 0.45 + 0.15 * prob + scores["top_numeral"] + (scores["own_line"] if own_line else 0.0)
+    score += scores["markdown"] if markdown else 0.0
+    end = line_end if own_line else pos + len(title.rstrip())
+    return _Candidate(key, score, start, end, text[start:end].strip())
 
 
 def _best_sequence(cands: list[_Candidate], order: list[str]) -> list[_Candidate]:
     """Highest total score over headings whose keys strictly increase in ``order``."""
     ranked = [c for c in cands if c.key in order and c.score > 0]
+    # a sub-numeral block after a top-level heading is inside that section ((一)主动公开情况 under 一、总体情况)
+    first_top = min((c.start for c in ranked if not c.sub), default=None)
+    ranked = [c for c in ranked if not (c.sub and first_top is not None and c.start > first_top)]
     ranked.sort(key=lambda c: c.start)
     rank = {k: i for i, k in enumerate(order)}
     best: list[tuple[float, int]] = []  # (score, prev index)
@@ -231,6 +273,26 @@ def _legacy_sequence(cands: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+_SUB_FIRST = re.compile(r"(?m)^[ \t]*\(一\)[ \t]*(?P<t>[^\n]{2,40})$")
+
+
+def _unnumbered_problems(text: str, seq: list[_Candidate]) -> list[_Candidate]:
+    """The problems part whose 五、 heading was lost starts at its first (一) block when that block says so
+    ((一)主要问题 right after Table 4)."""
+    keys = [c.key for c in seq]
+    if "problems" in keys or "review_litigation" not in keys:
+        return seq
+    i = keys.index("review_litigation")
+    stop = seq[i + 1].start if i + 1 < len(seq) else len(text)
+    for m in _SUB_FIRST.finditer(text, seq[i].end, stop):
+        key, prob = headings.classify(m.group("t"))
+        if key == "problems" and prob >= 0.5:
+            cand = _Candidate("problems", 0.6, m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end(),
+                              m.group(0).strip(), True)
+            return [*seq[:i + 1], cand, *seq[i + 1:]]
+    return seq
+
+
 def find_sections(text: str, format_id: FormatId) -> list[tuple[str, int, int, int, str]]:
     """(key, heading_start, heading_end, section_end, title) in normalised offsets."""
     cfg = _config()
@@ -241,6 +303,7 @@ def find_sections(text: str, format_id: FormatId) -> list[tuple[str, int, int, i
             seq = _best_sequence(cands, cfg["standard_order"])
     else:
         seq = _best_sequence(cands, cfg["standard_order"])
+        seq = _unnumbered_problems(text, seq)
     out = []
     for i, c in enumerate(seq):
         end = seq[i + 1].start if i + 1 < len(seq) else len(text)
