@@ -96,6 +96,38 @@ def view(
     _err(f"nianbao: wrote {output}")
 
 
+@app.command(epilog="Examples:\n\n  nianbao compare hz2023.pdf hz2024.pdf\n\n  nianbao compare pingtan/ --json")
+def compare(
+    paths: Annotated[list[Path], typer.Argument(help="Reports (files or folders) of one or more bodies.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print panel rows and cross-year checks as JSON.")] = False,
+) -> None:
+    """One body across years: core variables per year (with where each came from) and cross-year checks.
+
+    Reports are lined up by issuer_id; Table 3's 上年结转 is checked against the previous year's
+    结转下年度继续办理, and legacy running totals (历年累计) against the previous year plus this year.
+    """
+    import json as _json
+
+    from nianbao.errors import NianbaoError
+    from nianbao.pipeline import extract as _extract
+    from nianbao.present import panel
+
+    files = [f for p in paths for f in ([p] if p.is_file() else sorted(
+        x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in {".txt", ".md", ".html", ".htm", ".pdf",
+                                                                        ".docx"}))]
+    reports = []
+    for f in files:
+        try:
+            reports.append(_extract(f))
+        except NianbaoError as exc:
+            _err(exc.line())
+    if as_json:
+        out = {"rows": panel.rows(reports), "checks": [c.model_dump() for c in panel.cross_year_checks(reports)]}
+        sys.stdout.write(_json.dumps(out, ensure_ascii=False, default=str) + "\n")
+    else:
+        sys.stdout.write(panel.render(reports) + "\n")
+
+
 def _module(name: str):  # type: ignore[no-untyped-def]
     import importlib
 

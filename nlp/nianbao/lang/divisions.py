@@ -129,6 +129,6 @@ def resolve(chain: list[str], context: str = "") -> Division | None:
         return named, mentioned, int(d.current)
 
     ranked = sorted(cands, key=score, reverse=True)
-    if score(ranked[0])[:2] == score(ranked[1])[:2] and ranked[0].code[:4] != ranked[1].code[:4]:
+    if score(ranked[0]) == score(ranked[1]) and ranked[0].code[:4] != ranked[1].code[:4]:
         return None
     return ranked[0]
