@@ -131,6 +131,20 @@ def test_import_rejects_non_json(tmp_path: Path) -> None:
         import_annotations(p, tmp_path / "o.jsonl")
 
 
+def test_tasks_come_least_certain_first() -> None:
+    doc, report = _report()
+    sure, unsure = report.paragraphs
+    sure.scores = {"role:achievement": 0.95, "role:plan": 0.05, "proactive_disclosure": 0.97, "platforms": 0.02}
+    unsure.scores = {"role:plan": 0.52, "role:measure": 0.48, "capacity_training": 0.9, "platforms": 0.02}
+    tasks = tasks_for_report(report, doc, "demo", thresholds={"proactive_disclosure": 0.5, "platforms": 0.5})
+    assert [t["data"]["start"] for t in tasks] == [unsure.start, sure.start]
+    assert tasks[0]["data"]["uncertainty"] > tasks[1]["data"]["uncertainty"]
+    # a theme score right at its threshold is as unsure as a tied role
+    unsure.scores = {"role:plan": 0.99, "role:measure": 0.01, "platforms": 0.31}
+    tasks = tasks_for_report(report, doc, "demo", thresholds={"platforms": 0.3})
+    assert tasks[0]["data"]["start"] == unsure.start and tasks[0]["data"]["uncertainty"] > 0.95
+
+
 def test_export_tasks_from_a_file(tmp_path: Path) -> None:
     src = tmp_path / "report.txt"
     src.write_text(TEXT, encoding="utf-8")

@@ -1,5 +1,5 @@
-"""Paragraph role/theme classification: shipped model, script invariance, training, loading safety,
-and the compiled (numpy-only) model against its scikit-learn original."""
+"""Paragraph role/theme classification: shipped model, script invariance, training, publisher-grouped
+evaluation, loading safety, and the numpy export against its scikit-learn original."""
 
 from __future__ import annotations
 
@@ -20,12 +20,14 @@ from nianbao.stages.themes import (
     Item,
     ThemeModel,
     analyze,
+    compile_model,
     default_model_dir,
     feature_text,
     label_set,
     load_model,
 )
-from nianbao.train.themes_train import data_hash, fit, load_items, train
+from nianbao.train.themes_eval import cross_validate, sklearn_backend
+from nianbao.train.themes_train import data_hash, fit, group_folds, load_items, train
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "training_data" / "paragraphs" / "synthetic.jsonl"
@@ -125,8 +127,8 @@ def test_tiny_training_is_deterministic_and_round_trips(tmp_path: Path) -> None:
     m2 = train([data], tmp_path / "m2", seed=0, cv=3)
     assert m1["data_sha256"] == m2["data_sha256"] == data_hash(load_items([data]).items)
     card = (tmp_path / "m1" / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert card.startswith("# nianbao") and "## Cross-validated metrics" in card
-    assert m1["cv"]["k"] == 3 and f"**Themes micro-F1 {m1['cv']['micro_f1']:.3f}**" in card
+    # self-written paragraphs are never tested: without real ones the card says why there is no CV
+    assert card.startswith("# nianbao") and "cross-validation not run" in card and m1["n_real"] == 0
     assert (tmp_path / "m1" / COMPILED_FILE).is_file() and m1["compiled"]["n_features"] > 100
     loaded = ThemeModel.load(tmp_path / "m1")
     again = ThemeModel.load(tmp_path / "m2")
@@ -136,6 +138,10 @@ def test_tiny_training_is_deterministic_and_round_trips(tmp_path: Path) -> None:
     # tiny data: logistic-regression fallbacks (and constant labels) compile exactly too
     assert m1["config"]["theme_model"] == m1["config"]["role_model"] == "logreg"
     assert m1["compiled"]["role_mode"] == "softmax"
+    import numpy as np
+
+    with np.load(tmp_path / "m1" / COMPILED_FILE) as a, np.load(tmp_path / "m2" / COMPILED_FILE) as b:
+        assert a.files == b.files and all(np.array_equal(a[k], b[k]) for k in a.files)  # same weights, bit for bit
     _assert_same(loaded, CompiledModel.load(tmp_path / "m1"), items)
     # the pipeline uses a user model given as option
     doc = read_bytes(REPORT.encode("utf-8"), "r.txt", ".txt")
@@ -148,39 +154,36 @@ def test_compiled_shipped_model_equals_sklearn(shipped: CompiledModel) -> None:
     items = load_items([SYNTHETIC]).items
     assert len(items) >= 200
     _assert_same(ThemeModel.load(default_model_dir()), shipped, items)
-    assert shipped.meta["compiled"]["role_mode"] == "calibrated"
+    assert shipped.meta["compiled"]["role_mode"] in ("platt", "softmax")
 
 
 # tiny training sets: scikit-learn warns about sparse labels, which is the point here
 @pytest.mark.filterwarnings("ignore::UserWarning:sklearn")
 def test_compiled_word_features_and_constant_labels() -> None:
-    """jieba word n-grams (a non-default block) and a label without positives (constant predictor) compile too."""
+    """Word n-grams from the project's tokenizer and a label without positives (constant predictor) export too."""
     items = load_items([SYNTHETIC]).items[::3]
     for it in items:
         it.themes = [t for t in it.themes if t != "oversight"]
     model = fit(items, {"words": True, "tune_thresholds": False}, seed=0)
-    arrays, compiled = model.compile()
-    assert [b["name"] for b in compiled["blocks"]] == ["chars", "words"]
+    arrays, compiled = compile_model(model)
+    assert [b["name"] for b in compiled["blocks"]] == ["chars", "words", "tags"]
     j = label_set()["themes"].index("oversight")
-    assert arrays["theme_count"][j] == 0 and arrays["theme_const"][j] == 0.0
+    assert arrays["theme_const"][j] == 0.0
     _assert_same(model, CompiledModel(arrays, {**model.meta, "compiled": compiled}), items)
 
 
-def test_vectorised_char_path_equals_term_lookup(shipped: CompiledModel) -> None:
-    """Char n-grams as integer keys give the same sparse rows as looking each n-gram up in the vocabulary."""
+def test_sklearn_pipelines_give_the_model_scores(shipped: CompiledModel) -> None:
+    """The skops artefact is a plain scikit-learn model: its Pipelines score rows() like ThemeModel.proba."""
     import numpy as np
 
-    slow = CompiledModel.load(default_model_dir())
-    assert all(index is not None for *_, index in slow.blocks)
-    slow.blocks = [(spec, vocab, idf, None) for spec, vocab, idf, _ in slow.blocks]
-    items = load_items([SYNTHETIC]).items[:120]
-    items.append(Item(text="AB  ab\t𠀀𠀀x", section=None, format_id=None))  # case, spaces, astral plane
-    items.append(Item(text="", section="overview", format_id="gov_2021"))
-    for it in items:
-        (c1, v1), (c2, v2) = shipped.features(it), slow.features(it)
-        o1, o2 = np.argsort(c1), np.argsort(c2)
-        assert c1[o1].tolist() == c2[o2].tolist()
-        assert abs(v1[o1] - v2[o2]).max(initial=0.0) < 1e-12
+    from nianbao.stages.themes import rows
+
+    model = ThemeModel.load(default_model_dir())
+    themes_pipe, role_pipe = model.pipelines()
+    items = load_items([SYNTHETIC]).items[:50]
+    X = rows(items, model.uses_words)
+    t, r = model.proba(items)
+    assert np.allclose(themes_pipe.predict_proba(X), t) and np.allclose(role_pipe.predict_proba(X), r)
 
 
 def test_analyzer_matches_sklearn() -> None:
@@ -230,7 +233,7 @@ def test_compiled_model_refuses_pickles_and_mismatches(tmp_path: Path, shipped: 
 
 
 def test_model_without_compiled_file_is_compiled_on_load(tmp_path: Path, shipped: CompiledModel) -> None:
-    """A user model trained before model.npz existed still loads (compiled in memory)."""
+    """A user model folder holding only model.skops + meta.json still loads (exported in memory)."""
     import shutil
 
     from nianbao.stages.themes import META_FILE, MODEL_FILE
@@ -243,6 +246,56 @@ def test_model_without_compiled_file_is_compiled_on_load(tmp_path: Path, shipped
     old = CompiledModel.load(tmp_path)
     assert [(p.role, p.themes, p.scores) for p in old.predict(items)] == \
         [(p.role, p.themes, p.scores) for p in shipped.predict(items)]
+
+
+def _fake_real(n_publishers: int = 6) -> list[Item]:
+    """Self-written items, a third of them posing as real paragraphs of n publishers (fold-logic tests)."""
+    items = load_items([SYNTHETIC]).items
+    for i, it in enumerate(items):
+        if i % 3 == 0:
+            it.real, it.group = True, f"pub:{(i // 3) % n_publishers}"
+    return items
+
+
+def test_folds_hold_real_paragraphs_only_and_keep_publishers_apart() -> None:
+    items = _fake_real()
+    folds = group_folds(items, 5, seed=0)
+    assert len(folds) == 5
+    tested: list[int] = []
+    for train_idx, test_idx in folds:
+        assert all(items[i].real for i in test_idx)
+        assert {items[i].group for i in test_idx}.isdisjoint({items[i].group for i in train_idx if items[i].real})
+        assert all(i in set(train_idx.tolist()) for i, it in enumerate(items) if not it.real)
+        tested += test_idx.tolist()
+    assert sorted(tested) == [i for i, it in enumerate(items) if it.real]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning:sklearn")
+def test_cross_validation_reports_real_only_scores_with_spread() -> None:
+    items = _fake_real()
+    res = cross_validate(items, 3, 0, sklearn_backend({"tune_thresholds": False}), repeats=2)
+    assert res["n"] == sum(it.real for it in items) and res["n_train_only"] == len(items) - res["n"]
+    assert res["folds"]["micro_f1"]["n"] == 6 and res["folds"]["micro_f1"]["sd"] >= 0.0
+    assert sum(sum(row.values()) for row in res["role"]["confusion"].values()) == res["n"]
+    assert len(res["repeats_pooled"]) == 2
+    assert 0.0 < res["themes"]["micro"]["f1"] <= 1.0
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::UserWarning:sklearn")
+def test_publisher_grouped_cv_floor(shared_dir: Path) -> None:
+    """A floor, not a pin: on real paragraphs of publishers left out of training (fixed 0.5 thresholds, 3 folds,
+    so it runs in a test), themes micro-F1 and role accuracy stay above what the first model reached on unseen
+    publishers (issue #13: 0.58 and 0.76)."""
+    from nianbao.train.themes_train import default_data
+
+    items = load_items(default_data()).items
+    if sum(it.real for it in items) < 300:
+        pytest.skip("fewer than 300 real paragraphs available")
+    res = cross_validate(items, 3, 0, sklearn_backend({"tune_thresholds": False}))
+    assert res["themes"]["micro"]["f1"] >= 0.68, res["themes"]["micro"]
+    assert res["role"]["accuracy"] >= 0.80, res["role"]["accuracy"]
 
 
 def test_fit_learns_its_training_data() -> None:

@@ -3,6 +3,8 @@
 Export: each prose paragraph of a report becomes a Label Studio task (JSON import
 format: ``{"data": {...}, "predictions": [{"model_version", "score", "result": [...]}]}``)
 whose ``Choices`` results carry the model's role and themes, so annotators only correct.
+Tasks are ordered least certain first (``data.uncertainty``, see
+:func:`nianbao.stages.themes.uncertainty`): the labels that teach the model most come first.
 :func:`labeling_config` writes the matching ``<View>`` XML.
 
 Import: a Label Studio JSON export (full ``JSON`` or ``JSON_MIN``) becomes our JSONL
@@ -21,7 +23,7 @@ from xml.sax.saxutils import quoteattr
 
 from nianbao.errors import NianbaoError
 from nianbao.schema import Document, Report
-from nianbao.stages.themes import label_set
+from nianbao.stages.themes import label_set, uncertainty
 
 FROM_ROLE, FROM_THEMES, TO_NAME = "role", "themes", "text"
 
@@ -58,8 +60,9 @@ def _choices(from_name: str, values: list[str], rid: str) -> dict[str, Any]:
 
 
 def tasks_for_report(report: Report, doc: Document, doc_id: str | None = None,
-                     model_version: str = "nianbao-themes") -> list[dict[str, Any]]:
-    """Label Studio tasks (with predictions) for the paragraphs of a processed report."""
+                     model_version: str = "nianbao-themes",
+                     thresholds: dict[str, float] | None = None) -> list[dict[str, Any]]:
+    """Label Studio tasks (with predictions) for the paragraphs of a processed report, least certain first."""
     doc_id = doc_id or Path(doc.source).stem
     tasks: list[dict[str, Any]] = []
     for n, p in enumerate(report.paragraphs):
@@ -73,8 +76,9 @@ def tasks_for_report(report: Report, doc: Document, doc_id: str | None = None,
                 result.append(_choices(FROM_THEMES, list(p.themes), f"t{n}"))
             score = p.scores.get(f"role:{p.role}")
             task["predictions"] = [{"model_version": model_version, "score": float(score or 0.0), "result": result}]
+            data["uncertainty"] = uncertainty(p.scores, thresholds or {})
         tasks.append(task)
-    return tasks
+    return sorted(tasks, key=lambda t: -float(t["data"].get("uncertainty", 0.0)))  # stable: text order on ties
 
 
 def export_tasks(source: Path, out: Path, doc_id: str | None = None, options: dict[str, Any] | None = None) -> int:
@@ -86,11 +90,13 @@ def export_tasks(source: Path, out: Path, doc_id: str | None = None, options: di
     doc = read(source)
     report = process(doc, options=options)
     custom = (options or {}).get("themes_model")
+    thresholds: dict[str, float] = {}
     try:
-        version = "nianbao-themes-" + str(load_model(str(custom) if custom else None).meta.get("version", "?"))
+        meta = load_model(str(custom) if custom else None).meta
+        version, thresholds = "nianbao-themes-" + str(meta.get("version", "?")), meta.get("thresholds", {})
     except NianbaoError:
         version = "nianbao-themes"
-    tasks = tasks_for_report(report, doc, doc_id, version)
+    tasks = tasks_for_report(report, doc, doc_id, version, thresholds)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
     out.with_name("labeling_config.xml").write_text(labeling_config(), encoding="utf-8")

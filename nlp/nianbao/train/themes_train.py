@@ -2,9 +2,12 @@
 
 Two record kinds are read:
 
-* stand-off records over shared documents ``{doc, start, end, sha1, section, role, themes}``:
-  the document is re-read, the span hash checked, and the span's normalised text used;
-* self-written records ``{id, text, section, format_id, script, role, themes}``.
+* stand-off records over shared documents ``{doc, start, end, sha1, section, role, themes}``
+  (reports, seeds and report openings pa_…pd_): the document is re-read, the span hash
+  checked, and the span's normalised text used; these are the *real* paragraphs, grouped by
+  publisher (``training_data/groups.tsv``) for cross-validation;
+* self-written records ``{id, text, section, format_id, script, role, themes}``: training
+  only, never in a test fold.
 
 ``train(data, out, seed)`` is deterministic for a given seed and data: same inputs give
 the same model and the same ``data_sha256`` in ``meta.json`` and the model card.
@@ -27,22 +30,23 @@ import numpy as np
 from nianbao.errors import NianbaoError
 from nianbao.resources import repo_dir, shared_doc_path
 from nianbao.resources import shared_dir as _shared_dir
-from nianbao.stages.themes import MODEL_FILE, Item, ThemeModel, feature_text, label_set, words
+from nianbao.stages.themes import MODEL_FILE, Item, ThemeModel, feature_text, label_set, rows
 
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 
 # The shipped configuration; evaluate() compares it with alternatives.
 DEFAULT_CONFIG: dict[str, Any] = {
     "char_ngrams": [1, 3],
     "char_min_df": 2,
     "char_max_features": 30000,
-    "words": False,
+    "chars": True,  # character n-gram TF-IDF of the text
+    "words": False,  # word 1-2-grams from the project's tokenizer (rjieba + domain dictionary)
+    "tags": True,  # one-hot section and format
     "theme_model": "svm_calibrated",  # svm_calibrated | logreg
     "theme_C": 0.5,
     "role_model": "svm_calibrated",  # svm_calibrated | logreg
     "role_C": 0.5,
-    "tag_weight": 1.0,
-    "tune_thresholds": True,
+    "tune_thresholds": True,  # per-label thresholds from inner grouped folds of the training data only
 }
 
 
@@ -79,6 +83,23 @@ def _shared_doc(path: str) -> tuple[str, Any, str]:
     return doc.text, normalise(doc.text), report.format_id
 
 
+@lru_cache(maxsize=1)
+def _groups() -> dict[str, str]:
+    path = repo_dir() / "training_data" / "groups.tsv"
+    out: dict[str, str] = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            cells = line.split("\t")
+            if len(cells) >= 2 and cells[0]:
+                out[cells[0]] = cells[1]
+    return out
+
+
+def publisher(doc_id: str) -> str:
+    """Publisher group of a document (``training_data/groups.tsv``; the document itself when unlisted)."""
+    return "pub:" + _groups().get(doc_id, doc_id)
+
+
 def _span_text(norm: Any, start: int, end: int) -> str:
     import bisect
 
@@ -93,6 +114,7 @@ def load_items(data: Sequence[Path]) -> LoadReport:
     labels = label_set()
     roles, themes = set(labels["roles"]), set(labels["themes"])
     rep = LoadReport()
+    seen: set[tuple[str, int, int]] = set()
     for path in data:
         path = Path(path)
         if not path.is_file():
@@ -115,7 +137,8 @@ def load_items(data: Sequence[Path]) -> LoadReport:
                 text = feature_text(normalise(rec["text"]).text)
                 group = "syn:" + str(rec.get("id", where)).rstrip("t")
                 item = Item(text=text, section=rec.get("section"), format_id=rec.get("format_id"), role=role,
-                            themes=sorted(tlist), group=group, source=f"{path.name}:{rec.get('id', lineno)}")
+                            themes=sorted(tlist), group=group, source=f"{path.name}:{rec.get('id', lineno)}",
+                            real=False)
             else:
                 fp = doc_path(str(rec.get("doc", "")))
                 if fp is None:
@@ -129,8 +152,12 @@ def load_items(data: Sequence[Path]) -> LoadReport:
                 if hashlib.sha1(raw[s:e].encode("utf-8")).hexdigest()[:12] != rec.get("sha1"):
                     rep.skipped.append(f"{where}: span hash differs (document or reader drifted)")
                     continue
+                key = (str(rec["doc"]), s, e)
+                if key in seen:  # the same unit in two files (double annotation): the first file wins
+                    continue
+                seen.add(key)
                 item = Item(text=_span_text(norm, s, e), section=rec.get("section"), format_id=fmt, role=role,
-                            themes=sorted(tlist), group=f"doc:{rec['doc']}", source=f"{rec['doc']}:{s}-{e}")
+                            themes=sorted(tlist), group=publisher(str(rec["doc"])), source=f"{rec['doc']}:{s}-{e}")
             if not item.text:
                 rep.skipped.append(f"{where}: empty text after normalisation")
                 continue
@@ -150,48 +177,39 @@ def data_hash(items: Iterable[Item]) -> str:
     return h.hexdigest()
 
 
-def _theme_estimator(cfg: dict[str, Any], seed: int) -> Any:
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.multiclass import OneVsRestClassifier
-    from sklearn.svm import LinearSVC
-
-    if cfg["theme_model"] == "svm_calibrated":
-        base = CalibratedClassifierCV(LinearSVC(C=cfg["theme_C"], class_weight="balanced", random_state=seed),
-                                      method="sigmoid", cv=3, ensemble=False)
-    else:
-        base = LogisticRegression(C=cfg["theme_C"], class_weight="balanced", solver="liblinear")
-    return OneVsRestClassifier(base)
-
-
-def _role_estimator(cfg: dict[str, Any], seed: int) -> Any:
+def _linear(kind: str, C: float, seed: int) -> Any:
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
-    if cfg["role_model"] == "svm_calibrated":
-        return CalibratedClassifierCV(LinearSVC(C=cfg["role_C"], class_weight="balanced", random_state=seed),
+    if kind == "svm_calibrated":
+        return CalibratedClassifierCV(LinearSVC(C=C, class_weight="balanced", random_state=seed),
                                       method="sigmoid", cv=3, ensemble=False)
-    return LogisticRegression(C=cfg["role_C"], class_weight="balanced", max_iter=3000)
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=3000)
 
 
-def _vectorizers(cfg: dict[str, Any]) -> dict[str, Any]:
+def _features(cfg: dict[str, Any]) -> Any:
+    """The feature step over rows() columns: char TF-IDF of the text, word TF-IDF, one-hot section/format."""
+    from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import OneHotEncoder
 
     lo, hi = cfg["char_ngrams"]
-    parts: dict[str, Any] = {
-        "chars": TfidfVectorizer(analyzer="char", ngram_range=(lo, hi), min_df=cfg["char_min_df"],
-                                 max_features=cfg["char_max_features"], sublinear_tf=True)
-    }
+    steps: list[tuple[str, Any, Any]] = []
+    if cfg["chars"]:
+        steps.append(("chars", TfidfVectorizer(analyzer="char", ngram_range=(lo, hi), min_df=cfg["char_min_df"],
+                                               max_features=cfg["char_max_features"], sublinear_tf=True), 0))
     if cfg["words"]:
-        parts["words"] = TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), min_df=2,
-                                         sublinear_tf=True)
-    return parts
+        steps.append(("words", TfidfVectorizer(analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), min_df=2,
+                                               sublinear_tf=True), 3))
+    if cfg["tags"]:
+        steps.append(("tags", OneHotEncoder(handle_unknown="ignore"), [1, 2]))
+    return ColumnTransformer(steps, sparse_threshold=1.0)
 
 
 def _best_thresholds(y: np.ndarray, p: np.ndarray, themes: list[str]) -> dict[str, float]:
-    """Per-label threshold maximising F1 on out-of-fold scores (kept within [0.2, 0.8])."""
-    grid = np.round(np.arange(0.2, 0.81, 0.05), 2)
+    """Per-label threshold maximising F1 on out-of-fold scores (grid 0.10…0.90)."""
+    grid = np.round(np.arange(0.1, 0.91, 0.05), 2)
     out: dict[str, float] = {}
     for j, t in enumerate(themes):
         best, best_f = 0.5, -1.0
@@ -208,67 +226,77 @@ def _best_thresholds(y: np.ndarray, p: np.ndarray, themes: list[str]) -> dict[st
 
 
 def fit(items: Sequence[Item], config: dict[str, Any] | None = None, seed: int = 0) -> ThemeModel:
-    """Fit a ThemeModel on labelled items (deterministic for a seed)."""
+    """Fit a ThemeModel on labelled items (deterministic for a seed).
+
+    With ``tune_thresholds`` the per-label thresholds come from out-of-fold scores of inner
+    publisher-grouped folds of ``items`` only, so a caller's test fold never tunes them.
+    """
+    import warnings
+
     cfg = {**DEFAULT_CONFIG, **(config or {})}
     labels = label_set()
     themes: list[str] = list(labels["themes"])
     if len(items) < 4:
         raise NianbaoError("training data", f"need at least 4 labelled paragraphs, got {len(items)}")
-    parts = _vectorizers(cfg)
-    texts = [it.text for it in items]
-    parts["chars"].fit(texts)
-    if "words" in parts:
-        parts["words"].fit([words(t) for t in texts])
-    for vec in parts.values():
-        vec.stop_words_ = None  # pruned-term set: only for introspection, large
-        # plain ints: skops would store each numpy scalar as its own array file
-        vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
-    meta: dict[str, Any] = {"themes": themes, "roles": list(labels["roles"]), "tags": list(labels["tags"]),
-                            "tag_weight": cfg["tag_weight"], "thresholds": {t: 0.5 for t in themes},
-                            "config": cfg, "seed": seed, "version": VERSION}
-    model = ThemeModel(parts, meta)
-    X = model.features(items)
-    Y = np.array([[1 if t in it.themes else 0 for t in themes] for it in items])
-    # Calibration needs a few positives per label and role: tiny runs fall back to logistic regression.
     role_counts = Counter(it.role for it in items)
     if len(role_counts) < 2:
         raise NianbaoError("training data", "need paragraphs of at least two different roles")
+    Y = np.array([[1 if t in it.themes else 0 for t in themes] for it in items])
+    # Calibration needs a few positives per label and role: tiny runs fall back to logistic regression.
     if (Y.sum(axis=0) < 4).any():
         cfg = {**cfg, "theme_model": "logreg"}
     if min(role_counts.values()) < 4:
         cfg = {**cfg, "role_model": "logreg"}
-    meta["config"] = cfg  # what was fitted, fallbacks included
-    theme_clf = _theme_estimator(cfg, seed)
-    theme_clf.fit(X, Y)
-    role_clf = _role_estimator(cfg, seed)
-    role_clf.fit(X, [it.role for it in items])
-    parts["themes"], parts["role"] = theme_clf, role_clf
-    if cfg["tune_thresholds"] and len(items) >= 50:
-        meta["thresholds"] = _best_thresholds(Y, _oof_theme_scores(items, cfg, seed), themes)
+    from sklearn.multiclass import OneVsRestClassifier
+
+    features = _features(cfg)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*[Ll]abel.*not present.*")
+        X = features.fit_transform(rows(items, bool(cfg["words"])))
+        for vec in features.named_transformers_.values():
+            if hasattr(vec, "vocabulary_"):
+                vec.stop_words_ = None  # pruned-term set: only for introspection, large
+                vec.vocabulary_ = {term: int(i) for term, i in vec.vocabulary_.items()}
+        theme_clf = OneVsRestClassifier(_linear(cfg["theme_model"], cfg["theme_C"], seed)).fit(X, Y)
+        role_clf = _linear(cfg["role_model"], cfg["role_C"], seed).fit(X, [it.role for it in items])
+    meta: dict[str, Any] = {"themes": themes, "roles": list(labels["roles"]), "thresholds": {t: 0.5 for t in themes},
+                            "config": cfg, "seed": seed, "version": VERSION}
+    model = ThemeModel({"features": features, "themes": theme_clf, "role": role_clf}, meta)
+    if cfg["tune_thresholds"] and sum(it.real for it in items) >= 50:
+        real = [i for i, it in enumerate(items) if it.real]
+        scores = _oof_theme_scores(items, cfg, seed)
+        meta["thresholds"] = _best_thresholds(Y[real], scores[real], themes)
     return model
 
 
 def _oof_theme_scores(items: Sequence[Item], cfg: dict[str, Any], seed: int, k: int = 3) -> np.ndarray:
-    """Out-of-fold theme scores (grouped folds) for threshold tuning."""
+    """Out-of-fold theme scores of the real items (inner publisher-grouped folds) for threshold tuning."""
     inner = {**cfg, "tune_thresholds": False}
     themes: list[str] = list(label_set()["themes"])
     scores = np.zeros((len(items), len(themes)))
-    for train_idx, test_idx in group_folds(items, k, seed):
+    for train_idx, test_idx in group_folds(items, k, seed + 1):
         m = fit([items[i] for i in train_idx], inner, seed)
-        X = m.features([items[i] for i in test_idx])
-        scores[test_idx] = np.asarray(m.parts["themes"].predict_proba(X))
+        scores[test_idx] = m.proba([items[i] for i in test_idx])[0]
     return scores
 
 
 def group_folds(items: Sequence[Item], k: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
-    """k folds that keep a document (or a paragraph and its script twin) together, stratified by role."""
+    """k folds over the real items grouped by publisher (stratified by role); self-written items are in
+    every training part and in no test part."""
     from sklearn.model_selection import StratifiedGroupKFold
 
-    groups = [it.group or it.source or str(i) for i, it in enumerate(items)]
-    k = max(2, min(k, len(set(groups))))
+    real = [i for i, it in enumerate(items) if it.real]
+    synthetic = [i for i, it in enumerate(items) if not it.real]
+    groups = [items[i].group or items[i].source or str(i) for i in real]
+    k = min(k, len(set(groups)))
+    if k < 2:
+        raise NianbaoError("training data", "cross-validation needs real paragraphs of at least two publishers")
     splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
-    roles = [it.role or "other" for it in items]
-    return [(np.asarray(a), np.asarray(b)) for a, b in splitter.split(np.zeros(len(items)), roles, groups)]
+    roles = [items[i].role or "other" for i in real]
+    out = []
+    for a, b in splitter.split(np.zeros(len(real)), roles, groups):
+        out.append((np.array([real[j] for j in a] + synthetic, dtype=int), np.array([real[j] for j in b], dtype=int)))
+    return out
 
 
 def default_data() -> list[Path]:
@@ -277,21 +305,24 @@ def default_data() -> list[Path]:
 
 
 def train(data: list[Path], out: Path, seed: int = 0, config: dict[str, Any] | None = None,
-          evaluation: dict[str, Any] | None = None, cv: int = 5) -> dict[str, Any]:
-    """Train on JSONL files and write ``out/``: ``model.skops``, the compiled ``model.npz`` the pipeline
-    uses, ``meta.json`` and ``MODEL_CARD.md``; return meta.
+          evaluation: dict[str, Any] | None = None, cv: int = 5, repeats: int = 1, n_jobs: int = 1,
+          compare: bool = False, curve: bool = False, startup: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Train on JSONL files and write ``out/``: ``model.skops``, ``meta.json`` and ``MODEL_CARD.md``; return meta.
 
     Unless ``evaluation`` is given, a grouped ``cv``-fold cross-validation of the same configuration runs
     first so that the card reports held-out metrics (``cv=0`` skips it; a CV that cannot run on tiny
-    data is noted in meta instead of failing the training).
+    data is noted in meta instead of failing the training). ``compare`` adds the model comparison
+    table, ``curve`` the learning curve, ``startup`` measured CLI start-up figures to the card.
     """
-    from nianbao.train.themes_eval import cross_validate, model_card, sklearn_backend
+    from nianbao.train.themes_eval import compare as run_compare
+    from nianbao.train.themes_eval import cross_validate, learning_curve, model_card, sklearn_backend
 
     t0 = time.perf_counter()
     loaded = load_items(data)
     if evaluation is None and cv >= 2:
         try:
-            evaluation = cross_validate(loaded.items, cv, seed, sklearn_backend(config), name="sklearn")
+            evaluation = cross_validate(loaded.items, cv, seed, sklearn_backend(config), name="sklearn",
+                                        repeats=repeats, n_jobs=n_jobs)
         except NianbaoError as exc:
             evaluation = None
             cv_note = f"cross-validation not run: {exc.reason}"
@@ -305,24 +336,28 @@ def train(data: list[Path], out: Path, seed: int = 0, config: dict[str, Any] | N
     meta["data_files"] = loaded.files
     meta["n_items"] = len(loaded.items)
     meta["skipped"] = len(loaded.skipped)
+    real = [it for it in loaded.items if it.real]
+    meta["n_real"] = len(real)
+    meta["n_documents"] = len({it.source.split(":")[0] for it in real})
+    meta["n_publishers"] = len({it.group for it in real})
     meta["role_counts"] = dict(sorted(Counter(it.role for it in loaded.items).items()))
     meta["theme_counts"] = dict(sorted(Counter(t for it in loaded.items for t in it.themes).items()))
+    meta["real_role_counts"] = dict(sorted(Counter(it.role for it in real).items()))
+    meta["real_theme_counts"] = dict(sorted(Counter(t for it in real for t in it.themes).items()))
     meta["train_seconds"] = round(time.perf_counter() - t0, 1)
     if evaluation:
         meta["cv"] = {"micro_f1": evaluation["themes"]["micro"]["f1"], "role_accuracy": evaluation["role"]["accuracy"],
-                      "k": evaluation["k"]}
+                      "k": evaluation["k"], "repeats": evaluation.get("repeats", 1),
+                      "fold_micro_f1": evaluation.get("folds", {}).get("micro_f1"),
+                      "fold_role_accuracy": evaluation.get("folds", {}).get("role_accuracy")}
     elif cv_note:
         meta["cv"] = {"note": cv_note}
+    comparison = run_compare(data, cv, seed, repeats=repeats, n_jobs=n_jobs) if compare and cv >= 2 else None
+    lc = learning_curve(data, k=cv, seed=seed, config=config, n_jobs=n_jobs) if curve and cv >= 2 else None
+    if startup:
+        meta["startup"] = startup
     model.save(Path(out))
     meta["model_bytes"] = (Path(out) / MODEL_FILE).stat().st_size
     model.save_meta(Path(out))  # now with the size recorded
-    (Path(out) / "MODEL_CARD.md").write_text(model_card(meta, evaluation), encoding="utf-8")
+    (Path(out) / "MODEL_CARD.md").write_text(model_card(meta, evaluation, comparison, lc, startup), encoding="utf-8")
     return meta
-
-
-def compile_directory(directory: Path) -> dict[str, Any]:
-    """(Re)write ``model.npz`` and ``meta["compiled"]`` of a model directory from its ``model.skops``."""
-    model = ThemeModel.load(Path(directory))
-    model.save_compiled(Path(directory))
-    model.save_meta(Path(directory))
-    return model.meta
