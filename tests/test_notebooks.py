@@ -37,7 +37,7 @@ def kernel_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 def test_notebooks_exist_and_are_stripped() -> None:
     names = [p.name for p in NOTEBOOKS]
-    assert names == ["01_quickstart.ipynb", "02_corpus_analysis.ipynb"]
+    assert names == ["01_quickstart.ipynb", "02_corpus_analysis.ipynb", "03_panel.ipynb"]
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
@@ -61,7 +61,11 @@ def _execute(path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_executes(path: Path, kernel_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     outputs = _execute(path, kernel_env, monkeypatch)
-    if path.stem.startswith("02"):
+    if path.stem.startswith("03"):
+        text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+        assert "flags: L legacy statistics table" in text  # the compare view printed
+        assert [o for o in outputs if "image/png" in o.get("data", {})], "expected the series plot"
+    elif path.stem.startswith("02"):
         images = [o for o in outputs if "image/png" in o.get("data", {})]
         assert len(images) >= 4, "expected the four plots"
     else:

@@ -194,7 +194,7 @@ def render(reports: list[Report]) -> str:
     checks = cross_year_checks(reports)
     for body in dict.fromkeys(r["issuer_id"] for r in table):
         recs = [r for r in table if r["issuer_id"] == body]
-        lines.append(f"{body}  {recs[-1]['issuer']}")
+        lines.append(f"{body}  {max((r['issuer'] or '' for r in recs), key=len)}")
         lines.append("  year  format       " + "".join(f"{_SHORT[v]:>11}" for v in VARIABLES))
         for r in recs:
             cells = "".join(
