@@ -46,6 +46,7 @@ class Parsed:
     township: str = ""
     zone: str = ""
     core: str = ""
+    generic: bool = False  # the place is not in the division data (new, renamed or invented)
 
 
 @dataclass
@@ -65,6 +66,7 @@ def _cfg() -> dict:
     cfg["_contact"] = re.compile(cfg["contact"])
     cfg["_website"] = re.compile(cfg["website"])
     cfg["_not_in_name"] = re.compile("|".join(map(re.escape, cfg["not_in_name"])))
+    cfg["_not_place"] = re.compile("|".join(map(re.escape, cfg["not_a_place"])))
     cfg["_township"] = re.compile(
         r"([\u4e00-\u9fff]{1,5}?)(" + "|".join(cfg["township_endings"]) + r")(?=$|人民政府|政府|办事处|办公室|党政|党委)")
     cfg["_zone"] = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:" + "|".join(cfg["zone_endings"]) + ")")
@@ -83,6 +85,7 @@ def _parse_from(w: str, i: int, cfg: dict, allow_township_first: bool) -> Parsed
             break
     chain: list[str] = []
     zone = ""
+    generic = False
     while j < len(w):
         name = divisions.match_at(w, j)
         if name:
@@ -112,8 +115,12 @@ def _parse_from(w: str, i: int, cfg: dict, allow_township_first: bool) -> Parsed
     if not chain and allow_township_first and j == i:
         # a place the division data does not know (new, renamed or invented), only where the window starts
         g = _GENERIC_PLACE.match(w, j)
-        if g and not cfg["_not_in_name"].search(g.group(0)) and g.group(0)[0] not in cfg["township_not_first"]:
+        generic_zone = g is not None and g.group(0).endswith(tuple(cfg["zone_endings"]))  # 示范区 alone is no place
+        if (g and not generic_zone and not cfg["_not_in_name"].search(g.group(0))
+                and not cfg["_not_place"].search(g.group(0)[:-1])
+                and g.group(0)[0] not in cfg["township_not_first"]):
             chain.append(g.group(0))
+            generic = True
             j = g.end()
     if zone == "" and chain:
         z = cfg["_zone"].match(w, j)
@@ -137,7 +144,7 @@ def _parse_from(w: str, i: int, cfg: dict, allow_township_first: bool) -> Parsed
         return None
     if len(core) > 24:
         return None
-    return Parsed(name=name, offset=i, chain=chain, township=township, zone=zone, core=core)
+    return Parsed(name=name, offset=i, chain=chain, township=township, zone=zone, core=core, generic=generic)
 
 
 def parse_name(window: str, *, township_first: bool = False) -> Parsed | None:
@@ -348,10 +355,15 @@ def identify(text: str) -> tuple[str | None, Identity | None, list[Evidence], li
 
     def weight(iid: str) -> tuple[float, int]:
         sources = {c.source for c in groups[iid]}
-        best_one = max(cfg["source_weight"][c.source] - (
-            0.0 if c.parsed.core or c.parsed.zone else cfg["locality_only_penalty"]) for c in groups[iid])
+        best_one = max(cfg["source_weight"][c.source]
+                       - (0.0 if c.parsed.core or c.parsed.zone else cfg["locality_only_penalty"])
+                       - (cfg["unknown_place_penalty"] if c.parsed.generic else 0.0) for c in groups[iid])
         return best_one + cfg["agreement_bonus"] * (len(sources) - 1), len(names[iid])
 
+    # a portal's name alone does not say who wrote the report (a department's report sits on its government's portal)
+    groups = {k: v for k, v in groups.items() if {c.source for c in v} != {"website"}}
+    if not groups:
+        return None, None, [], []
     best = max(groups, key=weight)
     div = divs[best]
     group = groups[best]
