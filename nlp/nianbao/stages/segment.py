@@ -151,7 +151,8 @@ def _heading_candidates(text: str, cfg: dict) -> list[_Candidate]:
     for m in _HEAD.finditer(text):
         # a heading starts a line or follows a sentence end; crawler text glues exact titles to table cells
         prev = text[m.start() - 1] if m.start() else "\n"
-        boundary = prev in _BOUNDARY or (prev.isdigit() and m.group("top") is not None)
+        # crawler text glues headings to table numbers and to e-mail addresses (…163.com一、概述)
+        boundary = prev in _BOUNDARY or (prev.isascii() and prev.isalnum() and m.group("top") is not None)
         if not (m.group("num") or m.group("md")):
             # a bare line is a heading only when the whole line is a standard title
             if m.start() and text[m.start() - 1] != "\n":
