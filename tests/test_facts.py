@@ -1,10 +1,8 @@
-"""Prose facts on self-written report text, its traditional twin, and the shared dev split."""
+"""Prose facts on self-written report text and its traditional twin (the rule layer and the pipeline)."""
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -114,22 +112,6 @@ def test_zero_statement_names_both_review_and_litigation() -> None:
     text = "本年度没有发生因政府信息公开申请引起的行政复议和行政诉讼。"
     keys = sorted(k for k, q in extract_facts(text) if q.value == 0)
     assert keys == ["narrative.litigation.count", "narrative.review.count"]
-
-
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-GOLD = Path(__file__).resolve().parents[1] / "training_data" / "facts"
-DEV_F1 = 0.895  # measured 0.900 on the dev split (0.895 before the train-error rules); one fact of slack
-
-
-@pytest.mark.shared
-def test_dev_split_f1() -> None:
-    if not SHARED.is_dir() or not (GOLD / "split.json").exists():
-        pytest.skip("shared reference folder or gold split absent")
-    from nianbao.train.facts_eval import evaluate
-
-    result = evaluate(GOLD, "dev", SHARED)
-    assert result["docs"] == [d for d in json.loads((GOLD / "split.json").read_text())["dev"] if (GOLD / f"{d}.jsonl").exists()]
-    assert result["overall"]["f1"] >= DEV_F1, result["overall"]
 
 
 def _pairs(text: str) -> list[tuple[str, float]]:

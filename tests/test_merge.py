@@ -47,12 +47,54 @@ def test_seed_like_double_statement_conflicts_and_lists_all_evidence() -> None:
     m = r.merged["narrative.requests.received"]
     assert m.source == "both" and m.conflict
     assert m.table_value == 42 and m.value == 42 and m.prose_value == 2
-    assert m.table_key == "table3.new_requests.total"
     assert m.evidence[:2] == [(text.index("42件"), text.index("42件") + 3), (text.index("2件", 9), text.index("2件", 9) + 2)]
     (c,) = _checks(r, "narrative.requests.received")
     assert (c.status, c.cause, c.severity) == ("fail", "text_vs_table", "warning")
     assert (c.left, c.right, c.delta) == (2, 42, -40)
+
+
+def test_one_office_share_is_another_scope_not_a_conflict() -> None:
+    """One statement agrees with the table; the other names one office (全办) and speaks of another scope."""
+    text = "共收到申请42件,已全部办结。全办共受理申请2件。"
+    r = _run(_report(text, {"table3.new_requests.total": 42},
+                     [("narrative.requests.received", 42, "42件", "exact"),
+                      ("narrative.requests.received", 2, "2件", "exact")]), text)
+    m = r.merged["narrative.requests.received"]
+    assert m.source == "both" and not m.conflict
+    assert m.table_value == 42 and m.value == 42 and m.prose_value == 42
+    assert m.table_key == "table3.new_requests.total"
+    assert m.evidence[:2] == [(text.index("42件"), text.index("42件") + 3), (text.index("2件", 9), text.index("2件", 9) + 2)]
+    (c,) = _checks(r, "narrative.requests.received")
+    assert (c.status, c.cause) == ("pass", None)
+    assert "2件 taken as another scope" in c.message
+
+
+def test_double_statement_that_the_table_contradicts_twice_conflicts() -> None:
+    text = "共收到申请40件。全年受理申请41件。"
+    r = _run(_report(text, {"table3.new_requests.total": 42},
+                     [("narrative.requests.received", 40, "40件", "exact"),
+                      ("narrative.requests.received", 41, "41件", "exact")]), text)
+    (c,) = _checks(r, "narrative.requests.received")
+    assert (c.status, c.cause, c.severity) == ("fail", "text_vs_table", "warning")
+    assert (c.left, c.right, c.delta) == (40, 42, -2)
     assert c.keys == ["narrative.requests.received", "table3.new_requests.total"]
+
+
+def test_parts_and_unrelated_counts_yield_to_totals_and_zero_statements() -> None:
+    """A part (part_of set) yields to its total; an explicit zero outranks a count of the same key."""
+    text = "共收到申请20件,其中自然人12件。未收到政府信息公开申请。热线收到投诉900件。"
+    rep = _report(text, {"table3.new_requests.total": 20},
+                  [("narrative.requests.received", 20, "20件", "exact"),
+                   ("narrative.requests.received", 12, "12件", "exact")])
+    rep.facts[1].part_of = rep.facts[0].start
+    m = _run(rep, text).merged["narrative.requests.received"]
+    assert (m.prose_value, m.conflict) == (20, False)
+    zero = _report(text, {}, [("narrative.requests.received", 900, "900件", "exact")])
+    s = text.index("未收到")
+    zero.facts.append(Fact(metric="narrative.requests.received", value=0, unit=None, raw=text[s:s + 11],
+                           start=s, end=s + 11))
+    m = _run(zero, text).merged["narrative.requests.received"]
+    assert (m.value, m.source, m.evidence) == (0, "prose", [(s, s + 11)])
 
 
 def test_agreement_is_a_passing_check() -> None:

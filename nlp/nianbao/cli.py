@@ -155,15 +155,31 @@ def _guarded(output: Path, force: bool, action: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
 
 
-@evaluate_app.command("facts")
+@evaluate_app.command("facts", epilog="Example:  nianbao evaluate facts --k 5")
 def evaluate_facts(
     data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",
-    split: Annotated[str, typer.Option(help="dev | train | all")] = "dev",
+    k: Annotated[int, typer.Option(help="Folds of publisher-grouped cross-validation.")] = 5,
+    compare: Annotated[bool, typer.Option("--compare", help="Also score other model kinds on the same folds.")] = False,
 ) -> None:
-    """Per-metric precision/recall/F1 of prose facts against annotations."""
-    mod = _module("evaluate_facts")
-    result = mod.evaluate(data, split=split)
+    """Publisher-grouped CV of the fact classifier vs the rules: F1 mean±sd, per metric, learning curve."""
+    mod = _module("train.facts_eval")
+    result = mod.evaluate(data, k=k, compare=compare)
     sys.stdout.write(mod.format_table(result) + "\n")
+
+
+@train_app.command("facts", epilog="Example:  nianbao train facts --out models/facts")
+def train_facts(
+    data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",
+    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/facts"),
+    cv: Annotated[int, typer.Option(help="Folds of the grouped CV stored in meta.json (0: skip).")] = 5,
+) -> None:
+    """Train the prose-fact classifier on stand-off gold, self-written sentences and table labels."""
+    mod = _module("train.facts_release")
+    meta = mod.train(out, data, cv=cv > 0, k=max(cv, 2))
+    if "cv" in meta:
+        f = meta["cv"]["f1_folds"]
+        _err(f"nianbao: grouped {meta['cv']['k']}-fold CV: F1 {f['mean']:.3f} ± {f['sd']:.3f}")
+    _err(f"nianbao: wrote {out}")
 
 
 @evaluate_app.command("themes")
@@ -221,6 +237,37 @@ def labelstudio_export(
     options = {"themes_model": str(model)} if model else None
     n = _guarded(output, force, lambda: mod.export_tasks(file, output, doc_id=doc_id, options=options))
     _err(f"nianbao: wrote {n} tasks to {output} and {output.with_name('labeling_config.xml')}")
+
+
+@labelstudio_app.command("export-facts", epilog="Example:  nianbao labelstudio export-facts r.pdf -o facts_tasks.json")
+def labelstudio_export_facts(
+    files: Annotated[list[Path], typer.Argument(help="Report files (one task each).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tasks JSON to write.")] = Path("facts_tasks.json"),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
+) -> None:
+    """Write reports with their numbers pre-labelled by the fact model as Label Studio tasks."""
+    mod = _module("train.labelstudio_facts")
+    n = _guarded(output, force, lambda: mod.export_tasks(list(files), output))
+    _err(f"nianbao: wrote {n} tasks to {output} and {output.with_name('labeling_config.xml')}")
+
+
+@labelstudio_app.command("import-facts", epilog="Example:  nianbao labelstudio import-facts export.json -o gold/")
+def labelstudio_import_facts(
+    export: Annotated[Path, typer.Argument(help="A Label Studio JSON export of fact tasks.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for <doc>.jsonl stand-off gold.")],
+) -> None:
+    """Convert corrected fact tasks into stand-off gold (``<doc>.jsonl``) for `nianbao train facts`."""
+    mod = _module("train.labelstudio_facts")
+    from nianbao.errors import NianbaoError
+
+    try:
+        n, skipped = mod.import_annotations(export, output)
+    except NianbaoError as exc:
+        _err(exc.line())
+        raise typer.Exit(1) from None
+    for s in skipped:
+        _err(f"nianbao: skipped {s}")
+    _err(f"nianbao: wrote {n} records to {output}")
 
 
 @labelstudio_app.command("import")

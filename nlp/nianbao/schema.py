@@ -126,6 +126,9 @@ class Fact(_Model):
     start: int
     end: int
     section: str | None = None
+    # start offset of the total this number is a part of (共N件,其中M件): a part never carries
+    # its total's metric, so summing one metric never double counts
+    part_of: int | None = None
 
 
 class Paragraph(_Model):

@@ -192,16 +192,23 @@ def _best_before(rule: MetricRule, left: str, left_chars: set[str] | None = None
 
 
 def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbers_between: list[int],
-                  cfg: Config | None = None, fmt: str | None = None, sentence_right: str | None = None) -> str | None:
+                  cfg: Config | None = None, fmt: str | None = None, sentence_right: str | None = None,
+                  hits: list[str] | None = None) -> str | None:
     """Metric key for quantity ``q`` given its sentence context, or None (not a reported count).
 
     ``right`` is the clause after the number, ``sentence_right`` the rest of its sentence
-    (for rules whose cue needs a confirming word later on: 对8个部门…进行了评估).
+    (for rules whose cue needs a confirming word later on: 对8个部门…进行了评估). ``hits``, when
+    given, collects what the cues say as classifier features (``CUE=``/``CUEd=`` for every
+    before-cue with a distance bucket, ``ACUE=`` for after-cues, ``SKIP*`` for skip patterns).
     """
     cfg = cfg or config()
     if cfg.skip_before is not None and cfg.skip_before.search(left):
+        if hits is not None:
+            hits.append("SKIPB")
         return None
     if any(rx.search(left) for rx in cfg.skip_left) or any(rx.search(right) for rx in cfg.skip_right):
+        if hits is not None:
+            hits.append("SKIPLR")
         return None
     best: tuple[int, int, int] | None = None
     best_key: str | None = None
@@ -220,6 +227,9 @@ def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbe
             hit = _best_before(rule, left, left_chars)
         if hit is not None:
             dist, neg_len = hit
+            if hits is not None:
+                hits.append(f"CUE={rule.key}")
+                hits.append(f"CUEd={rule.key}:{_bucket(dist)}")
             if dist <= max_before:
                 cut = len(left) - dist
                 if any(p >= cut for p in numbers_between):
@@ -233,6 +243,8 @@ def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbe
         for rx in rule.after:
             m = rx.search(right)
             if m is not None and m.start() <= cfg.max_after:
+                if hits is not None:
+                    hits.append(f"ACUE={rule.key}")
                 cand = (len(m.group(0)) + cfg.after_penalty, 0, rule.order)
                 if best is None or cand < best:
                     best, best_key = cand, rule.key
@@ -243,6 +255,11 @@ def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbe
     if q.unit in cfg.fallback_units:
         return cfg.fallback
     return None
+
+
+def _bucket(d: int) -> int:
+    """Cue distance in characters as a coarse feature: adjacent, 1-2, 3-6, 7-15, farther."""
+    return 0 if d <= 0 else 1 if d <= 2 else 2 if d <= 6 else 3 if d <= 15 else 4
 
 
 _LIST_SEP = re.compile(r"、|和|及|与|或|以及")
@@ -306,6 +323,24 @@ def extract_facts(text: str, quantities: list[Quantity] | None = None,
                                 text[q.end:s_end.start() if s_end else len(text)])
         if key:
             out.append((key, q))
+    out.extend(_zero_facts(text, zeros, section_of, cfg, fmt))
+    out.sort(key=lambda kq: (kq[1].start, kq[0]))
+    return out
+
+
+def zero_facts(text: str, quantities: list[Quantity], section_of: Any = None, skip: Any = None,
+               fmt: str | None = None) -> list[tuple[str, Quantity]]:
+    """(metric, statement) for the zero statements only (未收到…申请 → requests.received 0)."""
+    qs = [q for q in quantities if not (skip and skip(q))]
+    starts = sorted(q.start for q in qs if q.kind == "number")
+    zeros = [z for z in qs if z.kind == "zero"
+             and bisect_right(starts, z.end - 1) == bisect_right(starts, z.start - 1)]
+    return _zero_facts(text, zeros, section_of, config(), fmt)
+
+
+def _zero_facts(text: str, zeros: list[Quantity], section_of: Any, cfg: Config,
+                fmt: str | None) -> list[tuple[str, Quantity]]:
+    out = []
     for z in zeros:
         section = section_of(z.start) if section_of else None
         s_start = _sentence_start(text, z.start)
@@ -315,7 +350,6 @@ def extract_facts(text: str, quantities: list[Quantity] | None = None,
             continue
         for key in zero_metrics(text[max(s_start, z.start):z.end], section, cfg, fmt):
             out.append((key, z))
-    out.sort(key=lambda kq: (kq[1].start, kq[0]))
     return out
 
 
@@ -469,12 +503,112 @@ def entity_spans(text: str, quantities: list[Quantity], options: dict[str, Any])
     return rule_spans(text, quantities)
 
 
+# --- the trained classifier's path ------------------------------------------------------
+
+
+def candidates(text: str, quantities: list[Quantity] | None = None, section_of: Any = None, skip: Any = None,
+               fmt: str | None = None) -> list[Any]:
+    """Every number in prose (table lines skipped) with the rules' key and cue features, featurized."""
+    from nianbao.stages.fact_model import Candidate, featurize
+
+    cfg = config()
+    qs = quantities if quantities is not None else find_quantities(text)
+    nums = [q for q in qs if q.kind == "number" and not (skip and skip(q))]
+    starts = sorted(q.start for q in nums)
+    enumerated = _enumerations(text, nums, section_of, cfg, fmt)
+    out = []
+    for q in nums:
+        section = section_of(q.start) if section_of else None
+        s_start = _sentence_start(text, q.start)
+        left = _mask_titles(text[max(s_start, q.start - cfg.max_before - 30):q.start])
+        c_end = CLAUSE_END.search(text, q.end)
+        right = text[q.end:c_end.start() if c_end else len(text)]
+        s_end = SENTENCE_END.search(text, q.end)
+        lo = bisect_right(starts, q.start - len(left) - 1)
+        between = [p - (q.start - len(left)) for p in starts[lo:bisect_left(starts, q.start)]]
+        plan = _under_plan_heading(text, q.start, cfg)
+        feats: list[str] = []
+        key = assign_metric(left, right, q, section, between, cfg, fmt,
+                            text[q.end:s_end.start() if s_end else len(text)], hits=feats)
+        key = None if plan else enumerated.get(id(q)) or key
+        if left.rfind("《") > left.rfind("》"):
+            feats.append("INTITLE")
+        if plan:
+            feats.append("PLAN")
+        if id(q) in enumerated:
+            feats.append("ENUM")
+        out.append(Candidate(q=q, rule_key=key, rule_feats=feats, section=section, sentence=s_start,
+                             sentence_end=s_end.start() if s_end else len(text)))
+    featurize(text, out, fmt)
+    return out
+
+
+def model_facts(text: str, quantities: list[Quantity] | None = None, section_of: Any = None, skip: Any = None,
+                fmt: str | None = None, model: Any = None) -> list[tuple[str, Quantity, Quantity | None]]:
+    """(metric, quantity, total it is a part of) for normalised ``text``: the classifier decides numbers.
+
+    A number inside a 其中/包括/分别 list after a total links to that total and never carries its
+    key (the classifier's choice becomes ``narrative.part``), so summing one key never counts an
+    item twice. Zero statements (未收到…申请) come from the zero cues, one fact per metric they name.
+    """
+    qs = quantities if quantities is not None else find_quantities(text)
+    cands = candidates(text, qs, section_of, skip, fmt)
+    labels = model.predict([c.features for c in cands]) if cands else []
+    out: list[tuple[str, Quantity, Quantity | None]] = []
+    kept: list[tuple[Any, str]] = []
+    for c, label in zip(cands, labels, strict=True):
+        if label == "none":
+            continue
+        total = _total_of(c, kept, text)
+        if total is not None and total[1] == label:
+            label = PART_KEY
+        kept.append((c, label))
+        out.append((label, c.q, total[0].q if total is not None else None))
+    out.extend((key, q, None) for key, q in zero_facts(text, qs, section_of=section_of, skip=skip, fmt=fmt))
+    out.sort(key=lambda t: (t[1].start, t[0]))
+    return out
+
+
+PART_KEY = "narrative.part"
+
+
+def _total_of(c: Any, kept: list[tuple[Any, str]], text: str) -> tuple[Any, str] | None:
+    """The fact a candidate is a part of: the last fact before its list marker in the same sentence,
+    or the last fact of the previous sentence when the sentence opens with the marker (共N条。其中…)."""
+    if c.after_total and c.marker is not None:
+        return next(((p, k) for p, k in reversed(kept) if p.sentence == c.sentence and p.q.end <= c.marker), None)
+    if c.marker is not None and c.marker == c.sentence and not any(p.sentence == c.sentence for p, _ in kept):
+        prev = kept[-1] if kept else None
+        if prev is not None and c.sentence - prev[0].q.end <= 3:
+            return prev
+    return None
+
+
+@dataclass
+class Inputs:
+    """What the fact stage reads from a report: the joined normalised view and its lookups."""
+
+    norm: NormText
+    quantities: list[Quantity]
+    section_of: Any
+    skip: Any
+    fmt: str | None
+
+
+def inputs(ctx: Context) -> Inputs:
+    """The fact stage's view of a segmented report (also used to build training examples)."""
+    norm = joined_view(ctx.norm)
+    return Inputs(norm, find_quantities(norm.text), _section_lookup(norm, ctx), _skipper(norm, ctx),
+                  ctx.report.format_id if ctx.report.format_id != "gov_unknown" else None)
+
+
 def run(ctx: Context) -> None:
     """Fill ``ctx.report.facts`` (and ``ctx.report.entities`` unless options say entities=False)."""
-    norm = joined_view(ctx.norm)
+    inp = inputs(ctx)
+    norm = inp.norm
     text = norm.text
     src = ctx.doc.text
-    quantities = find_quantities(text)
+    quantities = inp.quantities
     if ctx.options.get("entities", True):
         try:
             starts, ends = norm.starts, norm.ends
@@ -486,14 +620,23 @@ def run(ctx: Context) -> None:
             ctx.report.entities.extend(_entity_list().validate_python(rows))
         except Exception as exc:  # entity tagging must never stop the facts
             ctx.warn("entities_failed", f"entity tagging skipped: {exc}")
-    section_of = _section_lookup(norm, ctx)
-    facts = extract_facts(text, quantities, section_of=section_of, skip=_skipper(norm, ctx),
-                          fmt=ctx.report.format_id if ctx.report.format_id != "gov_unknown" else None)
-    for key, q in facts:
+    section_of, fmt = inp.section_of, inp.fmt
+    model = None
+    if ctx.options.get("fact_model", True):
+        from nianbao.stages.fact_model import load_model
+
+        model = load_model(ctx.options.get("fact_model_path"))
+    if model is not None:
+        facts = model_facts(text, quantities, section_of=section_of, skip=inp.skip, fmt=fmt, model=model)
+    else:  # no shipped model (or rules asked for): the hand-written cues alone
+        facts = [(k, q, None) for k, q in extract_facts(text, quantities, section_of=section_of,
+                                                         skip=inp.skip, fmt=fmt)]
+    for key, q, total in facts:
         s, e = norm.span(q.start, q.end)
         sent_s = _sentence_start(text, q.start)
         sent_e_m = SENTENCE_END.search(text, q.end)
         ts, te = norm.span(max(sent_s, q.start - 60), min(sent_e_m.start() if sent_e_m else len(text), q.end + 30))
         ctx.report.facts.append(Fact(metric=key, value=q.value, unit=q.unit, qualifier=q.qualifier,  # type: ignore[arg-type]
                                                      raw=src[s:e], text=src[ts:te], start=s, end=e,
-                                                     section=section_of(q.start)))
+                                                     section=section_of(q.start),
+                                                     part_of=norm.span(total.start, total.end)[0] if total else None))

@@ -10,8 +10,11 @@ a reviewer sees disagreements without the tool choosing silently.
 Comparison respects qualifiers (spec §6.2): ``at_least`` (超过40件) agrees with any
 table value ≥ 40, ``at_most`` with any ≤, ``approx`` (近/约/余/多) within a relative
 tolerance (and 余/多 also up to the next round number, "10余件" ≤ 19). When a metric is
-stated several times, any stated value that the table contradicts is a conflict, and
-the evidence lists every statement.
+stated several times, a stated value that the table contradicts is a conflict, unless another
+statement agrees and the contradicting one names a narrower scope (全办共受理2件: one office's
+share; ``another_scope`` in ``data/merge.yaml``).
+The evidence lists every statement. Totals outrank parts and an explicit zero statement outranks
+counts of the same key (:func:`_same_meaning`).
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class Settings:
     rules: list[Rule] = field(default_factory=list)
     approx: float = 0.10
     absolute: float = 1e-6
+    another_scope: re.Pattern[str] | None = None
 
 
 def _alternative(spec: Any, metric: str) -> Alternative:
@@ -84,7 +88,8 @@ def _as_list(v: Any) -> list[Any]:
 def parse_settings(data: dict[str, Any]) -> Settings:
     """Validate and compile the mapping (a malformed file fails loudly, at first use)."""
     tol = data.get("tolerance") or {}
-    out = Settings(approx=float(tol.get("approx", 0.10)), absolute=float(tol.get("absolute", 1e-6)))
+    out = Settings(approx=float(tol.get("approx", 0.10)), absolute=float(tol.get("absolute", 1e-6)),
+                   another_scope=re.compile(data["another_scope"]) if data.get("another_scope") else None)
     for metric, spec in (data.get("metrics") or {}).items():
         spec = spec or {}
         facts = tuple(_as_list(spec.get("facts"))) or (metric,)
@@ -202,11 +207,31 @@ def merge_report(report: Report, norm_text: str | None = None, norm_pos: Any = N
     for rule in cfg.rules:
         facts = [f for m in rule.facts for f in by_metric.get(m, [])]
         facts = sorted({(f.start, f.end, f.metric): f for f in facts}.values(), key=lambda f: (f.start, f.end))
-        facts = [f for f in facts if _accept(rule, f, norm_text, norm_pos)]
+        facts = _same_meaning([f for f in facts if _accept(rule, f, norm_text, norm_pos)])
         values = [tv for tv in (table_value(report.tables, a) for a in rule.table) if tv is not None]
         if not facts and not values:
             continue
-        report.merged[rule.metric] = _merge_one(report, rule, facts, values, cfg)
+        report.merged[rule.metric] = _merge_one(report, rule, facts, values, cfg, norm_text, norm_pos)
+
+
+def _is_zero_statement(f: Fact) -> bool:
+    """未收到…申请 / 没有…复议: an explicit statement that nothing happened (no number written)."""
+    return f.value == 0 and f.unit is None and not any(ch.isdigit() for ch in f.raw or "")
+
+
+def _same_meaning(facts: list[Fact]) -> list[Fact]:
+    """The statements of one metric that speak of the same quantity as the table.
+
+    Totals outrank parts (a number inside a 其中 list after its total, ``part_of`` set) when both
+    are present, and an explicit zero statement outranks counts of the same key: the report says
+    nothing happened, so a count elsewhere (hotline tickets, service-centre cases) is about
+    something else and must neither stand for the metric nor raise a text-vs-table conflict.
+    """
+    if any(f.part_of is None for f in facts):
+        facts = [f for f in facts if f.part_of is None]
+    if any(_is_zero_statement(f) for f in facts):
+        facts = [f for f in facts if _is_zero_statement(f)]
+    return facts
 
 
 def _accept(rule: Rule, f: Fact, norm_text: str | None, norm_pos: Any) -> bool:
@@ -226,7 +251,14 @@ def _accept(rule: Rule, f: Fact, norm_text: str | None, norm_pos: Any) -> bool:
     return not (rule.not_context_wide is not None and rule.not_context_wide.search(wide))
 
 
-def _merge_one(report: Report, rule: Rule, facts: list[Fact], values: list[TableValue], cfg: Settings) -> Merged:
+def _clause_of(report: Report, f: Fact, norm_text: str | None, norm_pos: Any) -> str:
+    if norm_text is not None and norm_pos is not None:
+        return clause(norm_text, norm_pos(f.start), norm_pos(f.end), wide=True)
+    return f.text or f.raw
+
+
+def _merge_one(report: Report, rule: Rule, facts: list[Fact], values: list[TableValue], cfg: Settings,
+               norm_text: str | None = None, norm_pos: Any = None) -> Merged:
     evidence = [(f.start, f.end) for f in facts]
     if not values:
         first = next((f for f in facts if f.qualifier == "exact"), facts[0])
@@ -248,8 +280,14 @@ def _merge_one(report: Report, rule: Rule, facts: list[Fact], values: list[Table
         elif matched is None:
             matched = hit
     ref = matched or main
-    shown = bad[0] if bad else next((f for f in facts if f.qualifier == "exact"), facts[0])
+    # a statement that agrees with the table fixes what the metric means here; one that differs and
+    # names a narrower scope in its clause (全办/本单位…, merge.yaml: another_scope) speaks of
+    # something else and is no text-vs-table conflict
+    if matched is not None and cfg.another_scope is not None:
+        bad = [f for f in bad if not cfg.another_scope.search(_clause_of(report, f, norm_text, norm_pos))]
     conflict = bool(bad)
+    others = [f for f in facts if f not in bad and not any(agrees(f, tv.value, cfg) for tv in candidates)]
+    shown = bad[0] if bad else next((f for f in facts if f.qualifier == "exact" and f not in others), facts[0])
     keys = [rule.metric, *(k for k, _ in ref.cells)]
     prose_v: Number = shown.value  # type: ignore[assignment]
     stated = ", ".join(f"{f.raw or f.value}" for f in facts)
@@ -259,6 +297,8 @@ def _merge_one(report: Report, rule: Rule, facts: list[Fact], values: list[Table
                       if rule.match_any and len(candidates) > 1 else ""))
     else:
         message = f"text states {stated}; table has {_fmt(ref.value)} ({ref.key})"
+        if others:
+            message += "; " + ", ".join(f.raw or str(f.value) for f in others) + " taken as another scope"
     report.checks.append(Check(
         id=f"merge.{rule.metric}", rule=rule.rule_text(), status="fail" if conflict else "pass",
         left=prose_v, right=ref.value, delta=_tidy(float(prose_v) - float(ref.value)), keys=keys,
