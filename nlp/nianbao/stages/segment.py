@@ -26,7 +26,7 @@ _HEAD = re.compile(
     # fail fast: a candidate starts at a line start, or elsewhere only where a numeral or markdown marker follows
     rf"(?:(?<=\n)|^|(?=#|[{_NUM}]{{1,3}}\s*[、.．]|第[{_NUM}]{{1,3}}部分|\([{_NUM}]{{1,3}}\)|[{_NUM}]{{1,3}}是|"
     rf"\d{{1,2}}\s*[、.．](?!\d)))"
-    rf"(?P<md>#{{1,6}}\s*)?(?P<num>(?P<top>[{_NUM}]{{1,3}})\s*[、.．]|第[{_NUM}]{{1,3}}部分[、.:]?|"
+    rf"(?P<md>#{{1,6}}\s*)?(?P<num>(?P<top>[{_NUM}]{{1,3}})(?:\s*[、.．]|(?:(?<=\n[{_NUM}])|(?<=^[{_NUM}]))[ \u3000]*(?=[\u4e00-\u9fff]))|第[{_NUM}]{{1,3}}部分[、.:]?|"
     rf"(?P<sub>\([{_NUM}]{{1,3}}\)|[{_NUM}]{{1,3}}是)|(?P<arabic>\d{{1,2}})\s*[、.．](?!\d))?\s*",
 )
 _YEAR_TITLE = re.compile(
@@ -163,6 +163,8 @@ def _heading_candidates(text: str, cfg: dict) -> list[_Candidate]:
         window = text[pos:min(line_end, pos + limit)]
         if not window:
             continue
+        if m.group("top") and not re.search(r"[、.．]", m.group("num")) and line_end - m.start() > 16:
+            continue  # a numeral without its 、 opens a heading only on a short line of its own (一 概 述)
         if any_title.match(window) is None:
             # no listed title: what the heading says decides (a model trained on the shared documents' headings)
             numbered = m.group("top") or m.group("md") or (m.group("num") and "部分" in m.group("num"))
