@@ -26,7 +26,9 @@ _HEAD = re.compile(
     # fail fast: a candidate starts at a line start, or elsewhere only where a numeral or markdown marker follows
     rf"(?:(?<=\n)|^|(?=#|[{_NUM}]{{1,3}}\s*[、.．]|第[{_NUM}]{{1,3}}部分|\([{_NUM}]{{1,3}}\)|[{_NUM}]{{1,3}}是|"
     rf"\d{{1,2}}\s*[、.．](?!\d)))"
-    rf"(?P<md>#{{1,6}}\s*)?(?P<num>(?P<top>[{_NUM}]{{1,3}})(?:\s*[、.．]|(?:(?<=\n[{_NUM}])|(?<=^[{_NUM}]))[ \u3000]*(?=[\u4e00-\u9fff]))|第[{_NUM}]{{1,3}}部分[、.:]?|"
+    rf"(?P<md>#{{1,6}}\s*)?(?P<num>(?P<top>[{_NUM}]{{1,3}})"
+    # 一、 / 一. ; or, at a line start only, 一 followed by the title (一 概 述)
+    rf"(?:\s*[、.．]|(?:(?<=\n[{_NUM}])|(?<=^[{_NUM}]))[ \u3000]*(?=[\u4e00-\u9fff]))|第[{_NUM}]{{1,3}}部分[、.:]?|"
     rf"(?P<sub>\([{_NUM}]{{1,3}}\)|[{_NUM}]{{1,3}}是)|(?P<arabic>\d{{1,2}})\s*[、.．](?!\d))?\s*",
 )
 _YEAR_TITLE = re.compile(
