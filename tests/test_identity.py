@@ -48,7 +48,8 @@ def test_self_reference_resolves_to_the_body_named_elsewhere() -> None:
             "全年公开信息120条。\n二、主动公开政府信息情况\n")
     r = _r(text)
     assert r.issuer == "温岭市市场监督管理局"
-    assert [e.source for e in r.issuer_evidence] == ["self_reference"]
+    assert [(e.source, text[e.start:e.end]) for e in r.issuer_evidence] == [
+        ("self_reference_pronoun", "我局"), ("self_reference", "温岭市市场监督管理局")]
 
 
 @pytest.mark.parametrize("text", [

@@ -380,6 +380,11 @@ def identify(text: str) -> tuple[str | None, Identity | None, list[Evidence], li
     ident = Identity(issuer_id=best, name=issuer, division_code=div.code if div else None,
                      division_name="".join(div.parents) + div.name if div else None, level=level, kind=kind)  # type: ignore[arg-type]
     spans = sorted({(c.start, c.end, c.source) for c in group})
+    if any(c.source == "self_reference" for c in group):  # the 我局 that the name resolves, as evidence too
+        ref = next((m for m in cfg["_selfref"].finditer(text[:6000])
+                    if cfg["self_reference"][m.group(0)] in issuer), None)
+        if ref is not None:
+            spans = sorted({*spans, (ref.start(), ref.end(), "self_reference_pronoun")})
     ev = [Evidence(source=s, start=a, end=b) for a, b, s in spans]
     return issuer, ident, ev, [(a, b) for a, b, _ in spans]
 
