@@ -10,6 +10,6 @@ fi
 stamp=.venv/.nianbao-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet -e ".[dev,hanlp]"  # hanlp: the small torch-free extra, so its tests run too
+  PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet -e ".[dev,hanlp,dask]"  # hanlp, dask: small extras, so their tests run too
   touch "$stamp"
 fi

@@ -1,7 +1,7 @@
 """nianbao: structured, validated, citable data from 政府信息公开工作年度报告.
 
 >>> import nianbao
->>> report = nianbao.extract("examples/2021_shi_shuiwuju.txt")
+>>> report = nianbao.extract("examples/2021_shi_shuiwuju.txt")   # or nianbao.extract(text=...)
 >>> report.tables["table3.new_requests.total"].value
 """
 
@@ -14,17 +14,18 @@ __version__ = "0.1.0"
 __all__ = ["Report", "extract", "extract_many", "load", "read", "to_frames", "to_spacy"]
 
 if TYPE_CHECKING:
+    from nianbao.batch import extract_many
     from nianbao.io.export import load
     from nianbao.io.frames import to_frames
     from nianbao.io.readers import read
-    from nianbao.pipeline import extract, extract_many
+    from nianbao.pipeline import extract
     from nianbao.present.spacy_doc import to_spacy
     from nianbao.schema import Report
 
 # public name → module that defines it; imported on first use so `import nianbao` stays cheap for the CLI
 _LAZY = {
     "extract": "nianbao.pipeline",
-    "extract_many": "nianbao.pipeline",
+    "extract_many": "nianbao.batch",
     "load": "nianbao.io.export",
     "read": "nianbao.io.readers",
     "to_frames": "nianbao.io.frames",

@@ -49,19 +49,33 @@ def process(doc: Document, *, skip: Iterable[str] = (), options: dict[str, Any] 
         mod = _stage(module)
         if mod is not None:
             mod.run(ctx)
+    for para in report.paragraphs:  # exports carry the text that was classified
+        para.text = doc.text[para.start:para.end]
     return report
 
 
-def extract(path_or_text: str | Path, **kwargs: Any) -> Report:
-    """Extract one report from a file path, or from the report's text itself."""
-    if isinstance(path_or_text, Path) or (isinstance(path_or_text, str) and "\n" not in path_or_text
-                                          and len(path_or_text) < 1024 and Path(path_or_text).exists()):
-        doc = read(path_or_text)
+def extract(path: str | Path | None = None, *, text: str | None = None, **kwargs: Any) -> Report:
+    """Extract one report from a file (``extract("a.pdf")``) or from its text (``extract(text=...)``).
+
+    A path that does not exist raises the one-line ``ReadError`` ("no such file") instead of being
+    taken for report text. For compatibility a positional string that spans several lines is
+    still read as text.
+    """
+    if text is not None:
+        if path is not None:
+            raise TypeError("extract() takes a path or text=, not both")
+        doc = read_bytes(text.encode("utf-8"), "<text>", ".txt")
+    elif path is None:
+        raise TypeError("extract() needs a path or text=")
+    elif isinstance(path, str) and "\n" in path:
+        doc = read_bytes(path.encode("utf-8"), "<text>", ".txt")
     else:
-        doc = read_bytes(str(path_or_text).encode("utf-8"), "<text>", ".txt")
+        doc = read(path)
     return process(doc, **kwargs)
 
 
 def extract_many(paths: Iterable[str | Path], **kwargs: Any) -> Iterator[Report]:
+    """Reports of many files, one after the other in this process (``nianbao.extract_many`` adds
+    ``jobs=`` and a Dask ``client=``)."""
     for p in paths:
         yield extract(Path(p), **kwargs)

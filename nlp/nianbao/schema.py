@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FormatId = Literal["gov_2021", "gov_2019", "legacy_2008", "gov_unknown"]
 Script = Literal["simplified", "traditional", "mixed", "unknown"]
@@ -103,8 +103,15 @@ class Check(_Model):
     delta: Number | None = None
     keys: list[str] = Field(default_factory=list)
     cause: Literal["source_inconsistency", "uncertain_read", "text_vs_table", "cross_report", "cross_year"] | None = None
-    severity: Literal["error", "warning"] = "error"
+    severity: Literal["error", "warning"] | None = "error"
     message: str = ""
+
+    @model_validator(mode="after")
+    def _severity_only_on_failure(self) -> Check:
+        """Severity says how serious a failure is; a check that does not fail has none."""
+        if self.status != "fail":
+            self.severity = None
+        return self
 
 
 class Entity(_Model):
@@ -138,6 +145,7 @@ class Paragraph(_Model):
     role: Role | None = None
     themes: list[str] = Field(default_factory=list)
     scores: dict[str, float] = Field(default_factory=dict)
+    text: str = ""  # Document.text[start:end], so exports carry what was classified
 
 
 class Evidence(_Model):
@@ -173,6 +181,7 @@ class Report(_Model):
     """The product's result for one report; serialised as the CLI's JSON object."""
 
     source: str
+    sources: list[str] = Field(default_factory=list)  # every input path with this content (a batch reads it once)
     issuer: str | None = None
     issuer_evidence: list[Evidence] = Field(default_factory=list)
     identity: Identity | None = None
