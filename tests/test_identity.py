@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import opencc
 import pytest
 
@@ -163,3 +166,15 @@ def test_shared_pages_issuer_year_floors() -> None:
     assert n.get("fragments", 0) == 0
     assert n["year_ok"] / n["year_stated"] >= 0.99
     assert n.get("format_2021_unknown", 0) == 0
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.mark.parametrize("expected", sorted((EXAMPLES / "expected").glob("*.json")), ids=lambda p: p.stem)
+def test_bundled_examples_issuer_year_format(expected: Path) -> None:
+    """Every bundled example (txt/md/html/pdf/docx, GBK, traditional) names its issuer, year and format."""
+    exp = json.loads(expected.read_text(encoding="utf-8"))
+    r = extract(EXAMPLES / exp["file"], skip=AFTER_SEGMENT)
+    assert (r.issuer, r.year, r.format_id) == (exp["issuer"], exp["year"], exp["format_id"])
+    assert r.issuer_evidence and r.meta["format_evidence"]

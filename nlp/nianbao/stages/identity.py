@@ -35,7 +35,7 @@ _YEAR_TITLE = re.compile(
 _GENERIC_PLACE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省|自治区|市|县|区|旗|州|盟)")
 _GENERIC_LEVEL = {"省": "province", "区": "county", "县": "county", "旗": "county", "市": "city", "州": "city", "盟": "city"}
 _TITLE_NOYEAR = re.compile(r"(?P<mid>[^。\n]{2,40}?)(?:政府信息公开|政务信息公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)")
-_LABEL = re.compile(r"^(?:标题|题目|正文|名称|信息名称|标 题)\s*[:|]?\s*\|?\s*")
+_LABEL = re.compile(r"^(?:#{1,6}\s*|(?:标题|题目|正文|名称|信息名称|标 题)\s*[:|]?\s*\|?\s*)")
 
 
 @dataclass
