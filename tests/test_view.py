@@ -142,3 +142,58 @@ def test_write_view_refuses_to_overwrite_and_reports_read_errors(tmp_path: Path)
     with pytest.raises(NianbaoError, match="does not exist"):
         write_view(src, tmp_path / "no" / "dir.html")
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+# --- 1./6. the legacy annex and the corpus site ----------------------------------------------------------
+
+
+def test_legacy_annex_is_shown_and_linked_to_the_text() -> None:
+    from export_fixtures import LEGACY
+    from nianbao.io.readers import read_bytes
+    from nianbao.pipeline import process
+
+    doc = read_bytes(LEGACY.encode("utf-8"), "annex.txt")
+    report = process(doc)
+    page = render(report, doc.text)
+    _well_formed(page)
+    dom = Dom(page)
+    block = dom.css_first("#legacy-stats")
+    assert block is not None
+    assert [th.text() for th in block.css("thead th")][2:] == ["2016年度", "累计"]
+    cell = dom.css_first('#legacy-stats td[data-label="收到申请数"][data-period="2016年度"]')
+    assert cell.text() == "12" and cell.attributes["data-status"] == "ok"
+    target = cell.css_first("a").attributes["href"].lstrip("#")
+    anchor = dom.css_first(f"#{target}")
+    assert anchor is not None and anchor.text() == "12"
+    assert anchor.attributes["href"] == f"#{cell.attributes['id']}"
+    assert "not part of the 2008–2018 format (see the statistics annex below)" in dom.css_first("#table3").text()
+
+
+def test_site_for_a_folder_has_an_index_linking_every_page(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from export_fixtures import LEGACY
+
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "annex.txt").write_text(LEGACY, encoding="utf-8")
+    (src / "sub" / "other.txt").write_text(LEGACY.replace("北河县", "东坡县"), encoding="utf-8")
+    shutil.copy(src / "annex.txt", src / "sub" / "copy.txt")
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage \n%%EOF")
+    site = tmp_path / "site"
+    res = subprocess.run([sys.executable, "-m", "nianbao.cli", "view", str(src), "-o", str(site)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert f"nianbao: error: {src / 'broken.pdf'}:" in res.stderr and "wrote 2 pages" in res.stderr
+    index = (site / "index.html").read_text(encoding="utf-8")
+    _well_formed(index)
+    links = [a.attributes["href"] for a in Dom(index).css("#index a")]
+    assert len(links) == 2 and all((site / href).is_file() for href in links)
+    assert "copy.txt" in index and "broken.pdf" in index
+    for href in links:
+        assert 'id="legacy-stats"' in (site / href).read_text(encoding="utf-8")
+    again = subprocess.run([sys.executable, "-m", "nianbao.cli", "view", str(src), "-o", str(site)],
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 1 and "--force" in again.stderr

@@ -21,7 +21,6 @@ T = TypeVar("T")
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Structured, validated, citable data from 政府信息公开工作年度报告.",
     pretty_exceptions_enable=False,
 )
 train_app = typer.Typer(no_args_is_help=True, help="Train a model from annotations.")
@@ -41,9 +40,31 @@ def _fail(source: str, reason: str) -> None:
     _err(f"nianbao: error: {source}: {reason}")
 
 
-@app.command()
+def _version(value: bool) -> None:
+    if value:
+        from nianbao import __version__
+
+        sys.stdout.write(f"nianbao {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Structured, validated, citable data from 政府信息公开工作年度报告.
+
+    Start with `nianbao extract REPORT.pdf`; `nianbao COMMAND --help` shows examples for each command.
+    """
+
+
+@app.command(epilog="Example:  nianbao text report.pdf > report.txt")
 def text(file: Annotated[Path, typer.Argument(help="A report file (txt, md, html, pdf, docx).")]) -> None:
-    """Print the document text that all offsets refer to."""
+    """Print the document text that all offsets refer to.
+
+    Every `start`/`end` in nianbao's output is a character offset into exactly this text.
+    """
     from nianbao.errors import NianbaoError
     from nianbao.io.readers import read
 
@@ -57,43 +78,118 @@ def text(file: Annotated[Path, typer.Argument(help="A report file (txt, md, html
         sys.stdout.write("\n")
 
 
-@app.command()
+_EXTRACT_EPILOG = """Examples:
+
+  nianbao extract report.pdf                          one report, one JSON object on stdout
+
+  nianbao extract reports/ -o corpus.jsonl -j 4       a folder (searched recursively) to JSON lines
+
+  nianbao extract reports/ -o corpus.duckdb           DuckDB file (format from the suffix)
+
+  nianbao extract reports/ -o corpus --format parquet a folder with one Parquet file per table
+
+  nianbao extract reports/ -o corpus --format dta     Stata files with Chinese labels
+
+  nianbao extract reports/ -o corpus.duckdb --scheduler tcp://host:8786   on a Dask cluster
+
+Output rule: json, jsonl and duckdb write the file named by -o (format from its suffix, or
+--format); csv, parquet and dta write a folder named by -o (give --format; a name ending in
+.csv/.parquet/.dta is refused). Folders are searched recursively; hidden files are skipped.
+Files with the same content are extracted once (the report lists every path in `sources`).
+Running again with the same -o resumes: files whose content is already in the output are
+skipped, for every format. Side files: <OUT>.partial.jsonl holds reports while a batch runs
+(removed at the end, kept after an interruption for the next run) and <OUT>.errors.jsonl lists
+the failures of the latest run (source, sha256, error). See docs/exports.md."""
+
+
+@app.command(epilog=_EXTRACT_EPILOG)
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Report files or folders of reports.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file or folder.")] = None,
+    files: Annotated[list[Path], typer.Argument(help="Report files or folders of reports (searched recursively).")],
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="Output file (json, jsonl, duckdb) or folder (csv, parquet, dta).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f",
-                                            help="json | jsonl | csv | parquet | duckdb")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
+                                            help="json | jsonl | duckdb | csv | parquet | dta (default: from the "
+                                                 "-o suffix; json on stdout).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes on this machine.")] = 1,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on a Dask cluster: the scheduler address "
+                                                  "(tcp://host:8786); needs nianbao[dask].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing output instead of resuming it.")] = False,
     model: Annotated[Path | None, typer.Option("--model", help="Themes model folder to use.")] = None,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = None,
 ) -> None:
-    """Extract reports to JSON (one file, stdout), JSON lines, or a batch export."""
+    """Extract reports to JSON (stdout or file), JSON lines, DuckDB, CSV, Parquet or Stata."""
     from nianbao import batch
 
     options = {"themes_model": str(model)} if model else {}
     code = batch.run_cli(files, output=output, fmt=fmt, jobs=jobs, force=force, options=options,
-                         progress=progress, fail=_fail)
+                         progress=progress, fail=_fail, scheduler=scheduler)
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog="Examples:\n\n  nianbao view report.pdf -o report.html\n\n"
+                    "  nianbao view reports/ -o site/          one page per report and site/index.html")
 def view(
-    file: Annotated[Path, typer.Argument(help="A report file.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("report.html"),
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    file: Annotated[Path, typer.Argument(help="A report file, or a folder of reports.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="HTML file to write (a folder for a folder of reports).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing pages.")] = False,
 ) -> None:
-    """Write a self-contained HTML page to review one report's extraction."""
+    """Write self-contained HTML review pages: one per report, plus an index for a folder."""
     from nianbao.errors import NianbaoError
+    from nianbao.present.view import write_site, write_view
 
     try:
-        from nianbao.present.view import write_view
-
-        write_view(file, output, force=force)
+        if file.is_dir():
+            written, failed = write_site(file, output or Path("site"), force=force, fail=_fail)
+            _err(f"nianbao: wrote {written} pages and {(output or Path('site')) / 'index.html'}"
+                 + (f", {failed} failed" if failed else ""))
+            raise typer.Exit(1 if failed else 0)
+        write_view(file, output or Path("report.html"), force=force)
     except NianbaoError as exc:
         _err(exc.line())
         raise typer.Exit(1) from None
-    _err(f"nianbao: wrote {output}")
+    _err(f"nianbao: wrote {output or Path('report.html')}")
+
+
+@app.command(epilog="Examples:\n\n  nianbao codebook -o codebook.csv\n\n  nianbao codebook | grep new_requests")
+def codebook(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file to write (default: stdout).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Every key nianbao emits: table, Chinese row and column labels, unit, meaning, format generations.
+
+    Also gives the short column names of the wide tables (wide.csv, wide.dta). Generated from the
+    package data, so it always matches the installed version.
+    """
+    from nianbao.io.codebook import FIELDS, entries, write_csv
+
+    if output is None:
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=FIELDS, lineterminator="\n")
+        w.writeheader()
+        w.writerows(entries())
+        return
+    if output.exists() and not force:
+        _fail(str(output), "output exists; use --force to overwrite it")
+        raise typer.Exit(2)
+    n = write_csv(output)
+    _err(f"nianbao: wrote {n} keys to {output}")
+
+
+@app.command(epilog="Examples:\n\n  nianbao summary corpus.duckdb\n\n  nianbao summary corpus_parquet/")
+def summary(
+    export: Annotated[Path, typer.Argument(help="An export: json/jsonl/duckdb file, csv/parquet/dta folder.")],
+) -> None:
+    """Corpus overview of an export: reports by year, format and level; share with tables; blank and
+    ambiguous cells; failing checks per report."""
+    from nianbao.present.frames import summarize
+
+    try:
+        sys.stdout.write(summarize(export))
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        _fail(str(export), str(exc).splitlines()[0] if str(exc) else "cannot read this export")
+        raise typer.Exit(1) from None
 
 
 @app.command(epilog="Examples:\n\n  nianbao compare hz2023.pdf hz2024.pdf\n\n  nianbao compare pingtan/ --json")
@@ -182,7 +278,7 @@ def train_facts(
     _err(f"nianbao: wrote {out}")
 
 
-@evaluate_app.command("themes")
+@evaluate_app.command("themes", epilog="Example:  nianbao evaluate themes --data mine.jsonl --k 5")
 def evaluate_themes(
     data: Annotated[list[Path] | None, typer.Option(help="Paragraph annotation files (JSONL).")] = None,
     k: Annotated[int, typer.Option(help="Folds of cross-validation.")] = 5,
@@ -195,7 +291,7 @@ def evaluate_themes(
     sys.stdout.write(mod.format_report(mod.evaluate(files, k=k, seed=seed)) + "\n")
 
 
-@train_app.command("themes")
+@train_app.command("themes", epilog="Example:  nianbao train themes --data mine.jsonl --out my_model")
 def train_themes(
     data: Annotated[list[Path] | None, typer.Option(help="Paragraph annotation files (JSONL).")] = None,
     out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/themes"),
@@ -212,7 +308,7 @@ def train_themes(
     _err(f"nianbao: wrote {out}")
 
 
-@train_app.command("ner")
+@train_app.command("ner", epilog="Example:  nianbao train ner --data training_data/facts --out models/ner")
 def train_ner(
     data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",
     out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/ner"),
@@ -224,7 +320,7 @@ def train_ner(
     _err(f"nianbao: wrote {out}")
 
 
-@labelstudio_app.command("export")
+@labelstudio_app.command("export", epilog="Example:  nianbao labelstudio export report.pdf -o tasks.json")
 def labelstudio_export(
     file: Annotated[Path, typer.Argument(help="A report file.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Tasks JSON to write.")] = Path("tasks.json"),
@@ -270,7 +366,7 @@ def labelstudio_import_facts(
     _err(f"nianbao: wrote {n} records to {output}")
 
 
-@labelstudio_app.command("import")
+@labelstudio_app.command("import", epilog="Example:  nianbao labelstudio import export.json -o mine.jsonl")
 def labelstudio_import(
     export: Annotated[Path, typer.Argument(help="A Label Studio JSON export.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Annotation JSONL to write.")],

@@ -18,7 +18,7 @@ import hashlib
 import html
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,8 +185,11 @@ def _tables_html(report: Report, fails: dict[str, list[int]], conflicts: dict[st
         rows = [(r, lbl) for r, lbl in spec["rows"] if any(f"{tname}.{r}.{c}" in report.tables for c, _ in spec["columns"])]
         cols = [(c, lbl) for c, lbl in spec["columns"] if any(f"{tname}.{r}.{c}" in report.tables for r, _ in rows)]
         if not rows:
+            why = "not found in this report"
+            if report.format_id == "legacy_2008":  # the 2008–2018 reports have no such table, only the annex
+                why = "not part of the 2008–2018 format" + (" (see the statistics annex below)" if report.legacy_stats else "")
             parts.append(f'<div class="table-block" id="{tname}"><h3>{esc(spec["title"])}</h3>'
-                         f'<p class="empty">not found in this report</p></div>')
+                         f'<p class="empty">{esc(why)}</p></div>')
             continue
         head = "".join(f'<th title="{esc(c)}">{esc(lbl)}</th>' for c, lbl in cols)
         body = []
@@ -201,6 +204,7 @@ def _tables_html(report: Report, fails: dict[str, list[int]], conflicts: dict[st
         parts.append(f'<div class="table-block" id="{tname}"><h3>{esc(spec["title"])}</h3>'
                      f'<div class="scroll"><table class="grid {tname}"><thead><tr><th></th>{head}</tr></thead>'
                      f'<tbody>{"".join(body)}</tbody></table></div></div>')
+    parts.append(_legacy_html(report))
     rest = sorted(k for k in report.tables if k not in shown)
     if rest:
         rows_html = "".join(f'<tr><th scope="row">{esc(k)}</th>{_cell_td(k, report.tables[k], fails, conflicts)}</tr>'
@@ -208,6 +212,63 @@ def _tables_html(report: Report, fails: dict[str, list[int]], conflicts: dict[st
         parts.append(f'<div class="table-block" id="other-cells"><h3>Other cells</h3>'
                      f'<table class="grid other-cells"><tbody>{rows_html}</tbody></table></div>')
     return "".join(parts)
+
+
+def _legacy_html(report: Report) -> str:
+    """The 2008–2018 statistics annex: one row per indicator, one column per period, cells linked to the text."""
+    if not report.legacy_stats:
+        return ""
+    periods: list[str] = []
+    rows: dict[tuple[str, str], dict[str, dict[str, object]]] = {}
+    for e in report.legacy_stats:
+        period = str(e.get("column") or "")
+        if period not in periods:
+            periods.append(period)
+        rows.setdefault((str(e.get("label") or ""), str(e.get("unit") or "")), {})[period] = dict(e)
+    head = "".join(f"<th>{esc(p)}</th>" for p in periods)
+    body = []
+    for i, ((lbl, unit), vals) in enumerate(rows.items()):
+        tds = []
+        for j, p in enumerate(periods):
+            e = vals.get(p)
+            if e is None:
+                tds.append('<td class="missing"></td>')
+                continue
+            status = str(e.get("status") or "ok")
+            shown = _num(e.get("value")) if e.get("value") is not None else str(e.get("raw") or "")
+            tip = [f"{lbl} · {p}", f"raw: {e.get('raw')!r}", f"status: {status}"]
+            if e.get("candidates"):
+                tip.append(f"candidates: {e.get('candidates')}")
+            start, end = e.get("start"), e.get("end")
+            inner = esc(shown)
+            if isinstance(start, int) and isinstance(end, int):
+                inner = f'<a href="#legacy-txt-{i}-{j}">{esc(shown)}</a>'
+            a = {"id": f"legacy-{i}-{j}", "class": f"cell status-{status}", "data-status": status,
+                 "data-label": lbl, "data-period": p, "title": "\n".join(tip)}
+            tds.append(f"<td{_attrs(a)}>{inner}</td>")
+        body.append(f'<tr><th scope="row">{esc(lbl)}</th><td class="unit">{esc(unit)}</td>{"".join(tds)}</tr>')
+    return (f'<div class="table-block" id="legacy-stats"><h3>统计表 (2008–2018 statistics annex)</h3>'
+            f'<div class="scroll"><table class="grid legacy"><thead><tr><th></th><th>单位</th>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div></div>')
+
+
+def _legacy_marks(report: Report) -> list[_Mark]:
+    """Text anchors of the annex values, so table cells link to where they were read."""
+    index: dict[tuple[str, str], int] = {}
+    periods: list[str] = []
+    marks: list[_Mark] = []
+    for e in report.legacy_stats:
+        period = str(e.get("column") or "")
+        if period not in periods:
+            periods.append(period)
+        i = index.setdefault((str(e.get("label") or ""), str(e.get("unit") or "")), len(index))
+        start, end = e.get("start"), e.get("end")
+        if isinstance(start, int) and isinstance(end, int):
+            j = periods.index(period)
+            a = {"class": "cellref legacyref", "title": f"{e.get('label')} · {period} = {_num(e.get('value'))}"}
+            marks.append(_Mark(start, end, 2, f'<a id="legacy-txt-{i}-{j}" href="#legacy-{i}-{j}"{_attrs(a)}>',
+                               f'<a href="#legacy-{i}-{j}"{_attrs(a)}>', "</a>"))
+    return marks
 
 
 # --- side panels -----------------------------------------------------------------------------
@@ -471,7 +532,7 @@ def render(report: Report, text: str) -> str:
             for k in (m.table_key or "").split("+"):
                 if k.strip():
                     conflicts.setdefault(k.strip(), []).append(metric)
-    body_text = _nest(text, _text_marks(report, fails, conflict_spans))
+    body_text = _nest(text, [*_text_marks(report, fails, conflict_spans), *_legacy_marks(report)])
     title = " ".join(str(x) for x in (report.issuer, report.year) if x) or Path(report.source).name
     meta = json.dumps({"source": report.source, "sha256": report.sha256, "format_id": report.format_id},
                       ensure_ascii=False).replace("</", "<\\/")
@@ -510,3 +571,80 @@ def write_view(path: Path, out: Path, force: bool = False) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise NianbaoError(str(out), f"cannot write: {exc.strerror or exc}") from None
+
+
+def _page_name(report: Report, used: set[str]) -> str:
+    """A stable file name per report: the source file's stem plus the content hash prefix."""
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in Path(report.source).stem)[:60] or "report"
+    name = f"{stem}-{report.sha256[:8]}.html"
+    k = 2
+    while name in used:
+        name = f"{stem}-{report.sha256[:8]}-{k}.html"
+        k += 1
+    used.add(name)
+    return name
+
+
+def write_site(folder: Path, out: Path, force: bool = False, fail: Callable[[str, str], None] | None = None,
+               ) -> tuple[int, int]:
+    """One review page per report under ``folder`` (recursively) and ``out/index.html`` linking them all.
+
+    Identical files are rendered once. Returns (pages written, inputs that failed); a failing input is
+    reported through ``fail`` and listed on the index page.
+    """
+    from nianbao.io.inputs import expand_inputs, group_by_content
+    from nianbao.io.readers import read
+    from nianbao.pipeline import process
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise NianbaoError(str(out), "is a file; give a folder for the site")
+    if (out / "index.html").exists() and not force:
+        raise NianbaoError(str(out), "output exists; use --force to overwrite")
+    out.mkdir(parents=True, exist_ok=True)
+    rows: list[str] = []
+    failed: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for _, group in group_by_content(expand_inputs([Path(folder)])):
+        path = group[0]
+        try:
+            doc = read(path)
+            report = process(doc)
+        except NianbaoError as exc:
+            failed.append((str(path), exc.reason))
+            if fail is not None:
+                fail(str(path), exc.reason)
+            continue
+        report.sources = [str(p) for p in group]
+        name = _page_name(report, used)
+        _write_atomic(out / name, render(report, doc.text))
+        n_fail = sum(1 for c in report.checks if c.status == "fail")
+        rows.append(f'<tr data-format="{esc(report.format_id)}"><td><a href="{esc(name)}">{esc(report.issuer or "—")}</a></td>'
+                    f"<td>{esc(report.year or '')}</td><td>{esc(report.format_id)}</td><td>{len(report.tables)}</td>"
+                    f"<td>{len(report.legacy_stats)}</td><td>{len(report.facts)}</td>"
+                    f'<td class="{"fail" if n_fail else ""}">{n_fail}</td>'
+                    f"<td>{'<br>'.join(esc(Path(s).name) for s in report.sources)}</td></tr>")
+    fail_html = "".join(f"<li><code>{esc(s)}</code>: {esc(r)}</li>" for s, r in failed)
+    page = ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            f"<title>nianbao review: {esc(Path(folder).name)}</title><style>{_CSS}"
+            "table.index{border-collapse:collapse}table.index td,table.index th{border-bottom:1px solid var(--line);"
+            "padding:2px 8px;text-align:left}td.fail{color:var(--fail);font-weight:600}</style></head><body>"
+            f'<header id="report-header"><h1>{esc(Path(folder).name)}: {len(rows)} reports</h1></header>'
+            '<main style="display:block">'
+            '<table class="index" id="index"><thead><tr><th>issuer</th><th>year</th><th>format</th><th>cells</th>'
+            "<th>annex values</th><th>facts</th><th>failing checks</th><th>files</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+            + (f'<section id="failed" class="panel"><h2>Could not be read</h2><ul>{fail_html}</ul></section>' if failed else "")
+            + "</main></body></html>\n")
+    _write_atomic(out / "index.html", page)
+    return len(rows), len(failed)
+
+
+def _write_atomic(path: Path, page: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(page, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise NianbaoError(str(path), f"cannot write: {exc.strerror or exc}") from None
