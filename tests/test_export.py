@@ -439,3 +439,17 @@ def test_api_mistyped_path_raises_and_text_is_explicit(tmp_path: Path) -> None:
         nianbao.extract(tmp_path / "a.txt", text=LEGACY)
     with pytest.raises(ReadError):
         list(nianbao.extract_many([tmp_path / "nope.txt"]))
+
+
+def test_stata_files_read_in_r(dta_run: Path) -> None:
+    """R's haven (ReadStat) reads the labels too; skipped where R or haven is not installed."""
+    rscript = shutil.which("Rscript")
+    if rscript is None or subprocess.run([rscript, "-e", "library(haven)"], capture_output=True).returncode:
+        pytest.skip("Rscript with haven is not installed")
+    code = ('library(haven); w <- read_dta(file.path(Sys.getenv("OUT"), "wide.dta")); '
+            'cat(nrow(w), attr(w$t3_new_req_tot, "label"), as.character(as_factor(w$t3_new_req_tot_s))[1], sep = "\\n")')
+    res = subprocess.run([rscript, "-e", code], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, OUT=str(dta_run)))
+    assert res.returncode == 0, res.stderr
+    rows, label, status = res.stdout.strip().splitlines()[:3]
+    assert int(rows) >= 8 and label == "表三 一、本年新收申请 · 总计" and status in ("ok", "NA", "derived")
