@@ -36,7 +36,7 @@ MODEL_FILE = "model.npz"
 SENTENCE_END = re.compile(r"[。!?\n]")
 CLAUSE_CHARS = frozenset("。!?\n,;:")
 # groups always written as GROUP=value even when the value is None (OLD=None means "no rule fired")
-_VALUED = frozenset({"OLD", "V", "NA", "NB", "PREV", "PREVK", "TOT", "S", "F", "U", "Q"})
+_VALUED = frozenset({"OLD", "V", "NA", "NB", "PREV", "PREVK", "TOT", "S", "F", "U", "Q", "KEYSEEN"})
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,7 @@ def featurize(text: str, cands: Sequence[Candidate], fmt: str | None) -> None:
     cache: dict[int, tuple[int, list[Token], list[int], list[int]]] = {}
     earlier: dict[int, list[Candidate]] = {}
     last: Candidate | None = None
+    seen: dict[str | None, list[float]] = {}
     for c in cands:
         q = c.q
         if c.sentence < 0:
@@ -177,12 +178,11 @@ def featurize(text: str, cands: Sequence[Candidate], fmt: str | None) -> None:
             add(f"L{i + 1}={t[2]}")
         for i, t in enumerate(rcl[:cfg.right_words]):
             add(f"R{i + 1}={t[2]}")
-        for t in lcl:
-            add("LC", t[2])
-        for t in rcl:
-            add("RC", t[2])
-        for t in wider:
-            add("LS", t[2])
+        for group, words in (("LC", lcl), ("RC", rcl), ("LS", wider)):  # bags: the hot loop, inlined
+            w = weights.get(group, 1.0)
+            for t in words:
+                key = f"{group}={t[2]}"
+                f[key] = f.get(key, 0.0) + w
         verb = next((t[2] for t in reversed(lcl) if t[3].startswith(cfg.verb_tags)), None)
         add("V", verb)
         rverb = next((t[2] for t in rcl if t[3].startswith(cfg.verb_tags)), None)
@@ -196,8 +196,10 @@ def featurize(text: str, cands: Sequence[Candidate], fmt: str | None) -> None:
         # character pairs of the clause just before the number: words the segmenter cuts differently
         # (兼职信息员, 答复率达) still share them
         near = text[max(c0, q.start - cfg.clause_chars):q.start]
+        w = weights.get("LB", 1.0)
         for k in range(len(near) - 1):
-            add("LB", near[k:k + 2])
+            key = f"LB={near[k:k + 2]}"
+            f[key] = f.get(key, 0.0) + w
         lch = text[max(c0, q.start - cfg.left_chars):q.start]
         for k in range(1, len(lch) + 1):
             add(f"suf{k}", lch[-k:])
@@ -236,6 +238,17 @@ def featurize(text: str, cands: Sequence[Candidate], fmt: str | None) -> None:
             if last.rule_key is not None and last.rule_key == c.rule_key:
                 add("SAME_PREVK")
         last = c
+        # earlier numbers of the document with the same rules' key: a restated total repeats a value,
+        # a breakdown (各乡镇公开N条 after 全年公开M条) is smaller than the first one
+        same = seen.setdefault(c.rule_key, [])
+        add("KEYSEEN", min(len(same), 2))
+        if same and isinstance(q.value, int | float):
+            if any(q.value == x for x in same):
+                add("EQUALS_EARLIER")
+            elif q.value < same[0]:
+                add("SMALLER_THAN_FIRST")
+        if isinstance(q.value, int | float):
+            same.append(q.value)
         if cfg.negation.search(text, c0, q.start):
             add("NEG")
         if cfg.total_words.search(text, c0, q.start):
@@ -270,6 +283,7 @@ class FactModel:
         self.meta = meta or {}
         self.rule_metrics = frozenset(rule_metrics)
         self._masked = np.array([c in self.rule_metrics for c in classes], dtype=bool)
+        self._pad: np.ndarray | None = None
 
     def scores(self, feats: dict[str, float]) -> np.ndarray:
         idx, vals = [], []
@@ -284,17 +298,45 @@ class FactModel:
             out += np.asarray(vals, dtype=np.float32) @ self.weights[idx]
         return out
 
-    def predict(self, rows: Iterable[dict[str, float]]) -> list[str]:
-        out = []
+    def _padded(self) -> np.ndarray:
+        if getattr(self, "_pad", None) is None or self._pad.shape[0] != self.weights.shape[0] + 1:
+            self._pad = np.vstack([self.weights, np.zeros((1, self.weights.shape[1]), dtype=self.weights.dtype)])
+        return self._pad
+
+    def score_rows(self, rows: Sequence[dict[str, float]]) -> np.ndarray:
+        """Scores of many rows at once (one gather and one segmented sum instead of a call per row)."""
+        idx: list[int] = []
+        vals: list[float] = []
+        starts: list[int] = []
+        get = self.vocab.get
+        unknown = len(self.vocab)  # a zero row: unknown features add nothing, no branch per feature
+        padded = self._padded()
         for f in rows:
-            rule = rule_key_of(f) if self.rule_metrics else None
-            if rule is not None and rule in self.rule_metrics:
-                out.append(rule)
-                continue
-            sc = self.scores(f)
-            if self._masked.any():
-                sc[self._masked] = -np.inf
-            out.append(self.classes[int(np.argmax(sc))])
+            starts.append(len(idx))
+            idx.extend([get(k, unknown) for k in f])
+            vals.extend(f.values())
+        out = np.tile(self.bias.astype(np.float32), (len(rows), 1))
+        if idx:
+            contrib = padded[idx] * np.asarray(vals, dtype=np.float32)[:, None]
+            bounds = np.asarray([*starts, len(idx)])
+            nonempty = bounds[:-1] < bounds[1:]
+            sums = np.add.reduceat(contrib, bounds[:-1][nonempty], axis=0)
+            out[nonempty] += sums
+        return out
+
+    def predict(self, rows: Iterable[dict[str, float]]) -> list[str]:
+        rows = list(rows)
+        if not rows:
+            return []
+        sc = self.score_rows(rows)
+        if self._masked.any():
+            sc[:, self._masked] = -np.inf
+        out = [self.classes[int(i)] for i in np.argmax(sc, axis=1)]
+        if self.rule_metrics:
+            for n, f in enumerate(rows):
+                rule = rule_key_of(f)
+                if rule is not None and rule in self.rule_metrics:
+                    out[n] = rule
         return out
 
     def save(self, directory: str | Path, meta: dict[str, Any] | None = None) -> None:
