@@ -112,7 +112,7 @@ def extract(
                                                  "-o suffix; json on stdout).")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes on this machine.")] = 1,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run on a Dask cluster: the scheduler address "
-                                                  "(tcp://host:8786); needs nianbao[dask].")] = None,
+                                                  "(tcp://host:8786); needs the optional Dask extra.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output instead of resuming it.")] = False,
     model: Annotated[Path | None, typer.Option("--model", help="Themes model folder to use.")] = None,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = None,
@@ -181,8 +181,9 @@ def codebook(
 def summary(
     export: Annotated[Path, typer.Argument(help="An export: json/jsonl/duckdb file, csv/parquet/dta folder.")],
 ) -> None:
-    """Corpus overview of an export: reports by year, format and level; share with tables; blank and
-    ambiguous cells; failing checks per report."""
+    """Corpus overview of an export: reports by year, format and level, tables, cell statuses, failing checks.
+
+    Reads any export (json, jsonl, duckdb file; csv, parquet, dta folder)."""
     from nianbao.present.frames import summarize
 
     try:
