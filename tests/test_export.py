@@ -352,10 +352,14 @@ def test_csv_export_has_long_wide_and_every_table(folder: Path, tmp_path: Path) 
     assert len(wide) == n_unique(folder)
     assert all(len(c) <= 32 and "." not in c for c in wide.columns)
     assert {"t3_new_req_tot", "t3_new_req_tot_s"} <= set(wide.columns)
+    assert any("|" in ln for ln in (csv / "reports.csv").read_text(encoding="utf-8").splitlines())  # two paths, joined
     frames = nianbao.load(csv)
     assert set(frames) == set(TABLES) and str(frames["cells"]["start"].dtype) == "Int64"
-    sources = frames["reports"]["sources"]
-    assert any("|" in s for s in sources)  # the duplicate's two paths, joined
+    # load() gives lists and dicts back, as from Parquet
+    assert sorted(len(s) for s in frames["reports"]["sources"])[-1] == 2
+    paras = frames["paragraphs"]
+    assert all(isinstance(t, list) for t in paras["themes"]) and all(isinstance(s, dict) for s in paras["scores"])
+    assert any(paras["themes"].map(len)) and all(len(s) > 0 for s in paras["scores"])
 
 
 # --- determinism ------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from nianbao.io.frames import TABLES, arrow_to_pandas, flatten, kinds, schema, to_arrow, to_frames, wide
+from nianbao.io.frames import LIST_SEP, TABLES, arrow_to_pandas, flatten, kinds, schema, to_arrow, to_frames, wide
 from nianbao.schema import Report
 
 CHUNK = 100  # staged reports per converted chunk: small enough to keep every process busy
@@ -541,9 +541,19 @@ def _arrow_of(result: Any) -> Any:
 
 
 def _read_csv(path: Path, name: str) -> Any:
-    """A CSV table with the export's dtypes (nested columns stay text)."""
+    """A CSV table with the export's dtypes; ``|``-joined lists and JSON scores back as lists and dicts,
+    so ``load()`` gives the same frames for CSV as for Parquet and DuckDB."""
     import pandas as pd
 
     dtypes = {"string": "string", "int64": "Int64", "float64": "float64", "bool": "boolean"}
     spec = {c: dtypes.get(k, "string") for c, k in kinds(name).items()}
-    return pd.read_csv(path, dtype=spec, keep_default_na=False, na_values=[""])
+    df = pd.read_csv(path, dtype=spec, keep_default_na=False, na_values=[""])
+    for col, kind in kinds(name).items():
+        if col not in df.columns:
+            continue
+        if kind == "map":
+            df[col] = [json.loads(v) if isinstance(v, str) and v else {} for v in df[col]]
+        elif kind.startswith("list<"):
+            conv = float if kind == "list<float64>" else str
+            df[col] = [[conv(x) for x in v.split(LIST_SEP)] if isinstance(v, str) and v else [] for v in df[col]]
+    return df
