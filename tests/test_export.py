@@ -139,6 +139,18 @@ def test_issuer_identity_fields_are_read_when_present() -> None:
     assert rows(d3)["reports"][0]["issuer_id"] is None
 
 
+def test_parquet_folder_cannot_be_read_as_one_table(parquet_run: Path) -> None:
+    """Reading the folder as one dataset fails loudly (README.txt is not Parquet) instead of stacking tables."""
+    import pandas as pd
+    import pyarrow as pa
+
+    readme = (parquet_run / "README.txt").read_text(encoding="utf-8")
+    assert "read_parquet('<folder>/cells.parquet')" in readme and "paragraphs.parquet:" in readme
+    with pytest.raises((pa.ArrowInvalid, OSError, ValueError)):
+        pd.read_parquet(parquet_run)
+    assert len(pd.read_parquet(parquet_run / "reports.parquet")) == len(nianbao.load(parquet_run)["reports"])
+
+
 def test_parquet_types_are_plain_for_r(parquet_run: Path) -> None:
     """Only types R's arrow maps to base R without options: utf8, int64, double, bool, lists, maps."""
     import pyarrow as pa
@@ -315,7 +327,7 @@ def dta_run(folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_stata_export_reads_back_with_labels(dta_run: Path, folder: Path) -> None:
     import pandas as pd
 
-    assert sorted(p.name for p in dta_run.iterdir()) == sorted(f"{t}.dta" for t in (*TABLES, "wide"))
+    assert sorted(p.name for p in dta_run.iterdir()) == sorted([*(f"{t}.dta" for t in (*TABLES, "wide")), "README.txt"])
     wide = pd.read_stata(dta_run / "wide.dta")
     assert len(wide) == n_unique(folder)
     assert "t3_new_req_tot" in wide.columns and "t3_new_req_tot_s" in wide.columns

@@ -99,7 +99,8 @@ Files with the same content are extracted once (the report lists every path in `
 Running again with the same -o resumes: files whose content is already in the output are
 skipped, for every format. Side files: <OUT>.partial.jsonl holds reports while a batch runs
 (removed at the end, kept after an interruption for the next run) and <OUT>.errors.jsonl lists
-the failures of the latest run (source, sha256, error). See docs/exports.md."""
+the failures of the latest run (source, sha256, error). Folder exports include a README.txt
+listing their tables. See docs/exports.md."""
 
 
 @app.command(epilog=_EXTRACT_EPILOG)

@@ -132,11 +132,41 @@ class Target:
                 _write_duckdb(self.staging, tmp, self.jobs, old)
             elif self.fmt == "dta":
                 _write_dta(self.staging, tmp, self.jobs, old)
+            if self.fmt in FOLDER_FORMATS:
+                _folder_readme(tmp, self.fmt)
             _remove(self.path)
             os.replace(tmp, self.path)
         finally:
             _remove(tmp)
         self.staging.unlink(missing_ok=True)
+
+
+def _folder_readme(out: Path, fmt: str) -> None:
+    """``README.txt`` in a folder export: what each file holds and how to read one table.
+
+    It also makes reading the whole folder as one dataset fail loudly (pandas/arrow stop at a
+    file that is not Parquet) instead of silently stacking seven different tables.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        __version__ = version("nianbao")
+    except PackageNotFoundError:  # run from a source tree without installing
+        __version__ = "(source)"
+    suffix = _FILE_SUFFIX[fmt]
+    names = [*TABLES, *DERIVED.get(fmt, ())]
+    lines = [f"nianbao {__version__} export ({fmt}): one file per table, joined on the column `report`.",
+             "Read one table at a time, never the folder as one dataset:", ""]
+    reader = {"parquet": ("pandas.read_parquet", "arrow::read_parquet"), "csv": ("pandas.read_csv", "read.csv"),
+              "dta": ("pandas.read_stata", "haven::read_dta")}[fmt]
+    lines += [f"  Python: {reader[0]}('<folder>/cells{suffix}')   or all tables: nianbao.load('<folder>')",
+              f"  R:      {reader[1]}('<folder>/cells{suffix}')", "", "Tables:"]
+    for name in names:
+        cols = ", ".join(kinds(name)) if name in TABLES else {
+            "long": ", ".join(LONG_COLUMNS), "wide": "identity fields, then <short_name> and <short_name>_s per cell key"}[name]
+        lines.append(f"  {name}{suffix}: {cols}")
+    lines += ["", "Columns, types and keys: docs/exports.md and `nianbao codebook` (short names of the wide table)."]
+    (out / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _has_lines(p: Path) -> bool:
