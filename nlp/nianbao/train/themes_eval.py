@@ -139,14 +139,14 @@ def evaluate(data: list[Path], k: int = 5, seed: int = 0, config: dict[str, Any]
 
 # Alternatives the model card compares (name -> config overrides of DEFAULT_CONFIG).
 VARIANTS: dict[str, dict[str, Any]] = {
-    "char1-3 + tags, calibrated LinearSVC, tuned thresholds": {},
-    "char1-3 + tags, calibrated LinearSVC, fixed 0.5 thresholds": {"tune_thresholds": False},
-    "char1-3 + tags, logistic regression, tuned thresholds": {"theme_model": "logreg", "theme_C": 10.0,
-                                                               "role_model": "logreg", "role_C": 10.0},
-    "char1-3, no section/format tags, calibrated LinearSVC": {"tags": False},
-    "char2-4 + tags, calibrated LinearSVC": {"char_ngrams": [2, 4]},
-    "words 1-2 (rjieba + domain dict) + tags, calibrated LinearSVC": {"chars": False, "words": True},
-    "char1-3 + words 1-2 + tags, calibrated LinearSVC": {"words": True},
+    "char1-3 + tags; themes calibrated LinearSVC, tuned thresholds; role logistic regression (shipped)": {},
+    "same, role calibrated LinearSVC": {"role_model": "svm_calibrated", "role_C": 0.5},
+    "same, fixed 0.5 theme thresholds": {"tune_thresholds": False},
+    "same, themes logistic regression": {"theme_model": "logreg", "theme_C": 10.0},
+    "same, no section/format tags": {"tags": False},
+    "char2-4 instead of char1-3": {"char_ngrams": [2, 4]},
+    "words 1-2 (rjieba + domain dictionary) instead of chars": {"chars": False, "words": True},
+    "char1-3 + words 1-2": {"words": True},
 }
 
 
@@ -183,6 +183,7 @@ def learning_curve(data: list[Path], fractions: Sequence[float] = (0.25, 0.5, 0.
         n_real_train = float(np.mean([sum(it.real for it in subset([items[i] for i in tr], seed))
                                       for tr, _ in group_folds(items, k, seed)]))
         out.append({"fraction": frac, "real_train": round(n_real_train), "micro_f1": res["themes"]["micro"]["f1"],
+                    "tuned": bool({**DEFAULT_CONFIG, **(config or {})}["tune_thresholds"]), "n": res["n"],
                     "role_accuracy": res["role"]["accuracy"], "fold_micro_f1": res["folds"]["micro_f1"],
                     "fold_role_accuracy": res["folds"]["role_accuracy"]})
     return out
@@ -341,11 +342,11 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
         out += ["## Model comparison (same publisher-grouped folds, real-only test folds)", "",
                 "Seconds: wall time of the whole CV (training included, thresholds tuned in inner folds) on 2 shared "
                 "CPU cores: compare roughly.", "",
-                "| model | themes micro-F1 (folds) | pooled micro-F1 | macro-F1 | role accuracy (folds) | pooled role "
-                "accuracy | seconds |", "|---|---|---|---|---|---|---|"]
+                "| model | real test paragraphs | themes micro-F1 (folds) | pooled micro-F1 | macro-F1 | role accuracy "
+                "(folds) | pooled role accuracy | seconds |", "|---|---|---|---|---|---|---|---|"]
         for c in comparison:
             f, a = c["folds"]["micro_f1"], c["folds"]["role_accuracy"]
-            out.append(f"| {c['name']} | {f['mean']:.3f} ± {f['sd']:.3f} | {c['themes']['micro']['f1']:.3f} | "
+            out.append(f"| {c['name']} | {c['n']} | {f['mean']:.3f} ± {f['sd']:.3f} | {c['themes']['micro']['f1']:.3f} | "
                        f"{c['themes']['macro_f1']:.3f} | {a['mean']:.3f} ± {a['sd']:.3f} | {c['role']['accuracy']:.3f} | "
                        f"{c['seconds']['total']} |")
         out += ["", "Pretrained Chinese embeddings were checked on the package index and none qualifies (weights must "
@@ -357,7 +358,8 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
     if curve:
         out += ["## Learning curve", "",
                 "Same test folds; training keeps all self-written paragraphs and a growing share of the real training "
-                "publishers.", "",
+                "publishers" + ("" if curve[0].get("tuned", True) else " (fixed 0.5 theme thresholds, to keep it cheap)")
+                + f"; {curve[0].get('n', '?')} real test paragraphs.", "",
                 "| share of real training publishers | real training paragraphs (mean per fold) | themes micro-F1 | "
                 "role accuracy |", "|---|---|---|---|"]
         for c in curve:

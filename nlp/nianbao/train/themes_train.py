@@ -44,8 +44,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "tags": True,  # one-hot section and format
     "theme_model": "svm_calibrated",  # svm_calibrated | logreg
     "theme_C": 0.5,
-    "role_model": "svm_calibrated",  # svm_calibrated | logreg
-    "role_C": 0.5,
+    "role_model": "logreg",  # svm_calibrated | logreg
+    "role_C": 10.0,
     "tune_thresholds": True,  # per-label thresholds from inner grouped folds of the training data only
 }
 
