@@ -224,6 +224,24 @@ def test_interrupted_batch_resumes_from_its_staging_file(tmp_path: Path) -> None
     assert len(nianbao.load(out)["reports"]) == 1 and not (tmp_path / "c.partial.jsonl").exists()
 
 
+def test_resuming_an_export_of_another_layout_is_one_error_line(tmp_path: Path) -> None:
+    import duckdb
+
+    a = tmp_path / "a.txt"
+    a.write_text(LEGACY, encoding="utf-8")
+    out = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(out))  # an export as an older version wrote it: fewer columns
+    con.execute("CREATE TABLE reports AS SELECT 'x' AS report, 'y.txt' AS source, 'ab' AS sha256")
+    con.close()
+    res = run("extract", str(a), "-o", str(out))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    line = res.stderr.strip().splitlines()[-1]
+    assert line.startswith(f"nianbao: error: {out}: cannot add to the existing export") and "--force" in line
+    assert (tmp_path / "old.duckdb.partial.jsonl").exists()  # the extracted report is kept for a rerun
+    assert run("extract", str(a), "-o", str(out), "--force").returncode == 0
+    assert len(nianbao.load(out)["reports"]) == 1 and not (tmp_path / "old.duckdb.partial.jsonl").exists()
+
+
 def test_errors_file_lists_this_runs_failures_with_hashes(tmp_path: Path) -> None:
     import hashlib
 

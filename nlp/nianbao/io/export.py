@@ -136,6 +136,14 @@ class Target:
                 _folder_readme(tmp, self.fmt)
             _remove(self.path)
             os.replace(tmp, self.path)
+        except OutputError:
+            raise
+        except Exception as exc:
+            if old is None:
+                raise  # a bug, not a problem with an earlier export
+            # e.g. an export written by an older version with other columns: the staged reports stay for a rerun
+            msg = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            raise OutputError(f"cannot add to the existing export ({msg}); use --force to rewrite it") from None
         finally:
             _remove(tmp)
         self.staging.unlink(missing_ok=True)
