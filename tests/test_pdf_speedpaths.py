@@ -89,3 +89,43 @@ def test_rotated_page_falls_back_to_pdfplumber(monkeypatch: pytest.MonkeyPatch) 
     fast, slow = _both(data, monkeypatch)
     _assert_same(fast, slow)
     assert fast.pages == 3 and fast.grids
+
+
+_NO_SYSTEM_FONTS = """
+import ctypes, sys
+import pypdfium2.raw as raw
+# a system font interface that finds nothing: as on a machine without any CJK font installed
+info = raw.FPDF_SYSFONTINFO()
+info.version = 1
+for name, proto in raw.FPDF_SYSFONTINFO._fields_[1:]:
+    setattr(info, name, proto(lambda *args, _void=proto._restype_ in (None, ctypes.c_void_p): None if _void else 0))
+raw.FPDF_SetSystemFontInfo(ctypes.byref(info))
+from nianbao.io.readers import pdf as pdf_reader
+from nianbao.io.readers import read_bytes
+from nianbao.io.readers.pdf_pages import Unsupported
+data = open(sys.argv[1], "rb").read()
+fast = read_bytes(data, "x.pdf", ".pdf").text
+def no_pdfium(data):
+    raise Unsupported("disabled")
+    yield
+pdf_reader.pdfium_pages = no_pdfium
+print("same" if read_bytes(data, "x.pdf", ".pdf").text == fast else "differ")
+"""
+
+
+def test_pdfium_path_without_system_fonts_reads_what_pdfplumber_reads() -> None:
+    """The example's STSong-Light is not embedded: without an installed CJK font PDFium knows no glyph
+    boxes and drops one-character wrapped cell lines (商业企 for 商业企业); the reader must notice and
+    fall back. Runs in a fresh process: PDFium's font interface is global."""
+    import os
+    import subprocess
+    import sys
+
+    import nianbao
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(nianbao.__file__).parents[1]),
+                                                         os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run([sys.executable, "-c", _NO_SYSTEM_FONTS, str(EXAMPLE)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "same"

@@ -95,11 +95,41 @@ def _page_model(raw: Any, page: Any, number: int) -> PageModel:
     left, bottom, right, top = page.get_mediabox()
     model = PageModel(number=number, width=right - left, height=top - bottom)
     to_page: Matrix = (1.0, 0.0, 0.0, -1.0, -left, top)  # PDF space -> pdfplumber's (x, top)
-    model.chars = _chars(raw, page, to_page)
     handle = page.raw
-    model.edges = _edges(raw, [raw.FPDFPage_GetObject(handle, k) for k in range(raw.FPDFPage_CountObjects(handle))],
-                         to_page, 0)
+    objects = [raw.FPDFPage_GetObject(handle, k) for k in range(raw.FPDFPage_CountObjects(handle))]
+    _require_glyphs(raw, objects, 0)
+    model.chars = _chars(raw, page, to_page)
+    model.edges = _edges(raw, objects, to_page, 0)
     return model
+
+
+def _require_glyphs(raw: Any, objects: list[Any], depth: int) -> None:
+    """Raise Unsupported when a text object's font is neither embedded nor found on this system.
+
+    PDFium then knows no glyph boxes (the object's bounds are empty) and its text page drops
+    characters it takes for overprinted duplicates: a one-character wrapped line of a table cell
+    (商业企 instead of 商业企业) whenever, say, STSong-Light is not embedded and no CJK font is
+    installed. pdfplumber reads widths from the PDF itself and is not affected.
+    """
+    embedded: dict[int, bool] = {}
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj in objects:
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+            _require_glyphs(raw, [raw.FPDFFormObj_GetObject(obj, k) for k in range(raw.FPDFFormObj_CountObjects(obj))],
+                            depth + 1)
+            continue
+        if kind != raw.FPDF_PAGEOBJ_TEXT:
+            continue
+        font = raw.FPDFTextObj_GetFont(obj)
+        key = ctypes.cast(font, ctypes.c_void_p).value or 0
+        if key not in embedded:
+            embedded[key] = bool(raw.FPDFFont_GetIsEmbedded(font))
+        if embedded[key]:
+            continue
+        if (raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+                and (right.value <= left.value or top.value <= bottom.value)):
+            raise Unsupported("a font is neither embedded nor installed: PDFium cannot place its glyphs")
 
 
 def _chars(raw: Any, page: Any, to_page: Matrix) -> list[Obj]:
