@@ -18,7 +18,7 @@ from nianbao.stages.tables.identities import table_identities
 from nianbao.stages.tables.locate import Window, locate, min_score, table4_end
 from nianbao.stages.tables.rows import Fit, Obs, RowRead, cells_for, fit, read_rows, resolve_jointly
 from nianbao.stages.tables.spec import FORMATS, TableSpec, all_keys, catalogue, format_markers
-from nianbao.stages.tables.tokens import GridRows, Tok, stream
+from nianbao.stages.tables.tokens import Tok, stream
 
 __all__ = ["find_windows", "parse_table", "run", "table_format"]
 
@@ -42,14 +42,13 @@ def _run(ctx: Context) -> None:
     fmt = table_format(ctx, windows)
     ctx.report.meta["tables_format"] = fmt
     cells: dict[str, Cell] = {}
-    grid_cache: dict[int, GridRows] = {}
     for name, spec in catalogue().items():
         w = windows.get(name)
         if w is None:
             if ctx.report.format_id in FORMATS or windows:
                 ctx.warn("table_not_found", f"{name} not found in the text")
             continue
-        cells.update(parse_table(spec, fmt, stream(ctx, w.start, w.end, grid_cache)))
+        cells.update(parse_table(spec, fmt, stream(ctx, w.start, w.end)))
     for key in all_keys(fmt):
         if key not in cells:  # not setdefault: a Cell is only built for a key that lacks one
             cells[key] = Cell(status="absent")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 
 from nianbao.stages.tables.spec import TableSpec
 
@@ -32,7 +31,7 @@ def locate(text: str, spec: TableSpec, lo: int = 0, hi: int | None = None) -> Wi
     Every anchor hit may start a window ``[pos, pos + span)``; its score is the weight of the
     distinct anchors hit from that hit on plus the window's digit density. Windows only move
     right, so the anchors in the window and its digit count are kept by two pointers and
-    prefix positions instead of being recounted per start.
+    sorted digit positions instead of being recounted per start.
     """
     hi = len(text) if hi is None else hi
     hits: list[tuple[int, int, int]] = []
@@ -42,8 +41,7 @@ def locate(text: str, spec: TableSpec, lo: int = 0, hi: int | None = None) -> Wi
     if not hits:
         return None
     hits.sort()
-    # many overlapping windows: count digits from one sorted list; few: count each window directly
-    digits = _digit_positions(text) if len(hits) * spec.span > len(text) else None
+    digits = [m.start() for m in _DIGIT.finditer(text, lo, hi)]
     best: Window | None = None
     count = [0] * len(spec.anchors)  # hits of each anchor in hits[i:j]
     weights = 0  # summed weight of the distinct anchors in hits[i:j]
@@ -68,21 +66,12 @@ def locate(text: str, spec: TableSpec, lo: int = 0, hi: int | None = None) -> Wi
         if weight < spec.start_min_weight:
             continue
         length = max(0, min(end, len(text)) - pos)  # len(text[pos:end])
-        if digits is None:
-            n_digits = len(_DIGIT.findall(text, pos, end)) if end > pos else 0
-        else:
-            n_digits = max(0, bisect_left(digits, end) - bisect_left(digits, pos))
+        n_digits = max(0, bisect_left(digits, end) - bisect_left(digits, pos))
         density = n_digits / max(1, length)
         score = weights + 10 * density
         if best is None or score > best.score + 1e-9:
             best = Window(pos, end, score)
     return best
-
-
-@lru_cache(maxsize=8)
-def _digit_positions(text: str) -> list[int]:
-    """Sorted offsets of the digits of ``text`` (shared by the table searches of one report)."""
-    return [m.start() for m in _DIGIT.finditer(text)]
 
 
 def min_score(spec: TableSpec) -> float:

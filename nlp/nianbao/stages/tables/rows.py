@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from nianbao.schema import Cell
 from nianbao.stages.tables.identities import Identity
@@ -258,9 +257,8 @@ def _split_labels(o: Obs, rows: list[RowSpec]) -> list[Obs]:
     return out
 
 
-@lru_cache(maxsize=8192)
 def _matches(patterns: tuple[re.Pattern[str], ...], text: str) -> frozenset[int]:
-    """Indices of the row patterns a label matches (labels recur within and across reports)."""
+    """Indices of the row patterns a label matches."""
     return frozenset(k for k, pat in enumerate(patterns) if pat.search(text))
 
 
@@ -368,19 +366,13 @@ class RowRead:
 def read_rows(spec: TableSpec, fmt: str, toks: list[Tok]) -> list[RowRead]:
     rows = spec.rows_for(fmt)
     obs = observe(toks, rows)
-    fits: dict[tuple[int, int], Fit] = {}
-    # a fit depends on the row only through its columns, identities and priors: rows sharing them share it
-    by_shape: dict[tuple[object, ...], Fit] = {}
+    fits: dict[tuple[int, int], Fit] = {}  # scored by the assignment, then read again for the chosen rows
 
     def get_fit(i: int, k: int) -> Fit:
         if (i, k) not in fits:
             row = rows[k]
             cols = spec.cols(row, fmt)
-            ident, priors = spec.identity(row, fmt), row.priors.get(fmt, ())
-            shape = (i, cols, ident, priors)
-            if shape not in by_shape:
-                by_shape[shape] = fit(obs[i].values, len(cols), ident, cols, priors)
-            fits[(i, k)] = by_shape[shape]
+            fits[(i, k)] = fit(obs[i].values, len(cols), spec.identity(row, fmt), cols, row.priors.get(fmt, ()))
         return fits[(i, k)]
 
     def score(i: int, k: int) -> float | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from functools import lru_cache
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from nianbao.stages.tables.tokens import Tok
 
@@ -19,12 +19,9 @@ MAX_PART_DIGITS = 13
 _UNITS = "元万亿件个项条"
 
 
-class Piece(NamedTuple):
-    """One cell of a candidate row: raw text plus its offsets in ``Document.text``.
-
-    A NamedTuple rather than a frozen dataclass: thousands are built per table and a tuple is
-    several times cheaper to create.
-    """
+@dataclass(frozen=True)
+class Piece:
+    """One cell of a candidate row: raw text plus its offsets in ``Document.text``."""
 
     kind: str  # num | blank | dash
     raw: str
@@ -38,12 +35,8 @@ class Piece(NamedTuple):
         return number(self.raw)
 
 
-@lru_cache(maxsize=65536)
 def number(raw: str) -> float | None:
-    """Value of a cell's raw text; "1 2" (a number split over two PDF cells, rejoined) reads 12.
-
-    Cached: the same cell texts are read again for every candidate split, fit and prior.
-    """
+    """Value of a cell's raw text; "1 2" (a number split over two PDF cells, rejoined) reads 12."""
     digits = raw.rstrip(_UNITS).replace(" ", "")
     try:
         return float(digits)
@@ -51,13 +44,10 @@ def number(raw: str) -> float | None:
         return None
 
 
-@lru_cache(maxsize=4096)
 def _counts(s: str) -> tuple[frozenset[int], ...]:
     """``out[j]``: the numbers of parts the suffix ``s[j:]`` can be cut into (no leading zeros, at
     most MAX_PART_DIGITS digits each), so the enumeration never enters a branch that cannot finish."""
     n = len(s)
-    if "0" not in s:  # no leading-zero constraint: any count between ceil(len / 13) and len fits
-        return tuple(frozenset(range(-(-(n - j) // MAX_PART_DIGITS), n - j + 1)) for j in range(n + 1))
     out: list[frozenset[int]] = [frozenset()] * (n + 1)
     out[n] = frozenset((0,))
     for j in range(n - 1, -1, -1):

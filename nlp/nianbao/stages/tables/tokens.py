@@ -9,7 +9,6 @@ the same kind of stream, so one row parser serves them all. Tokens carry offsets
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -78,12 +77,8 @@ def split_cell(ctx: Context | None, text: str, base: int, line: int, free: bool,
     return toks
 
 
-@lru_cache(maxsize=32768)
 def _layout(text: str, free: bool) -> tuple[tuple[str, str, int, int], ...]:
-    """(kind, text, start, end) of the tokens of one cell, in cell coordinates; () for an empty cell.
-
-    Pure in the cell's text, so cached: table labels and values recur within and across reports.
-    """
+    """(kind, text, start, end) of the tokens of one cell, in cell coordinates; () for an empty cell."""
     counters, dashes, units = _conf()
     stripped = text.strip()
     if not stripped:
@@ -201,12 +196,10 @@ def text_tokens(ctx: Context, start: int, end: int, line0: int = 0) -> list[Tok]
     return toks
 
 
-@lru_cache(maxsize=32768)
 def _line_layout(line: str) -> tuple[tuple[str, str, int, int, bool], ...]:
     """(kind, text, start, end, whole_cell) of the tokens of one text line, in line coordinates.
 
-    Pure in the line's text, so cached (table lines recur across reports); an empty cell is a
-    zero-width span at the cell's start, a markdown heading one label over the whole line.
+    An empty cell is a zero-width span at the cell's start, a markdown heading one label over the whole line.
     """
     out: list[tuple[str, str, int, int, bool]] = []
     if line.strip() and not _MD_RULE.match(line) and not line.lstrip().startswith("#"):
@@ -230,7 +223,6 @@ def grid_rows(ctx: Context, grid: Grid) -> list[tuple[int, int, list[Tok]]]:
     columns); a vertically merged label is a group header already seen above.
     """
     out: list[tuple[int, int, list[Tok]]] = []
-    norm_starts = ctx.norm.starts  # bisect_left on it is ctx.norm_pos, inlined: two lookups per grid cell
     for r, row in enumerate(grid.rows):
         toks: list[Tok] = []
         starts = [c.start for c in row if not c.spanned] or [c.start for c in row]
@@ -242,7 +234,7 @@ def grid_rows(ctx: Context, grid: Grid) -> list[tuple[int, int, list[Tok]]]:
                     continue
                 if not _NUM.fullmatch(cell.text.strip()):
                     continue
-            ns, ne = bisect_left(norm_starts, cell.start), bisect_left(norm_starts, cell.end)
+            ns, ne = ctx.norm_pos(cell.start), ctx.norm_pos(cell.end)
             ntext = ctx.norm.text[ns:ne] if ne > ns else ""
             if cell.end <= cell.start:
                 toks.append(Tok("blank", "", cell.start, cell.start, r))
@@ -252,47 +244,31 @@ def grid_rows(ctx: Context, grid: Grid) -> list[tuple[int, int, list[Tok]]]:
     return out
 
 
-GridRows = list[tuple[int, int, list[Tok]]]
-
-
-def stream(ctx: Context, start: int, end: int, grid_cache: dict[int, GridRows] | None = None) -> list[Tok]:
-    """Tokens of the normalised span ``[start, end)``; grid rows replace their text lines.
-
-    ``grid_cache`` (index in ``ctx.doc.grids`` → rows) lets the three tables of one report
-    tokenise a grid they share only once; the cached tokens are copied, never handed out.
-    """
+def stream(ctx: Context, start: int, end: int) -> list[Tok]:
+    """Tokens of the normalised span ``[start, end)``; grid rows replace their text lines."""
     lo, hi = ctx.norm.orig(start), ctx.norm.orig(min(end, len(ctx.norm.text)))
     grids = [n for n, g in enumerate(ctx.doc.grids) if g.end > lo and g.start < hi]
     if not grids:
         return text_tokens(ctx, start, end)
-    cache = grid_cache if grid_cache is not None else {}
-    rows: GridRows = []
-    for n in grids:
-        if n not in cache:
-            cache[n] = grid_rows(ctx, ctx.doc.grids[n])
-        rows.extend(cache[n])
-    rows.sort(key=lambda r: r[0])
+    rows = sorted((row for n in grids for row in grid_rows(ctx, ctx.doc.grids[n])), key=lambda r: r[0])
     toks: list[Tok] = []
     text = ctx.norm.text
     pos = start
     line_no = 0
     used: set[int] = set()
-    live = 0  # rows[:live] can no longer match: lines only move forward
     while pos < end:
         nl = text.find("\n", pos, end)
         stop = end if nl < 0 else nl
         o_start = ctx.norm.orig(pos)
         o_end = ctx.norm.span(pos, stop)[1] if stop > pos else o_start
-        # rows that ended before this line (and started before it) never match a later line: skip them
-        while live < len(rows) and rows[live][0] < o_start and max(rows[live][1], rows[live][0] + 1) <= o_start:
-            live += 1
-        hit = next((i for i in range(live, len(rows)) if rows[i][0] <= o_start < max(rows[i][1], rows[i][0] + 1) or
+        hit = next((i for i in range(len(rows)) if rows[i][0] <= o_start < max(rows[i][1], rows[i][0] + 1) or
                     (o_start <= rows[i][0] < o_end)), None)
         if hit is not None:
             if hit not in used:
                 used.add(hit)
                 for t in rows[hit][2]:
-                    toks.append(Tok(t.kind, t.text, t.start, t.end, line_no, t.whole_cell))
+                    t.line = line_no
+                    toks.append(t)
         else:
             toks.extend(text_tokens(ctx, pos, stop, line_no))
         line_no += 1
