@@ -6,7 +6,7 @@ import opencc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nianbao.stages.normalise import _FULLWIDTH, NormText, apply_edits, detect_script, fold_width, normalise
+from nianbao.stages.normalise import NormText, apply_edits, detect_script, normalise
 
 SIMPLIFIED = "一、总体情况\n2022年,本局主动公开政府信息1,234条,收到政府信息公开申请15件。\n"
 
@@ -93,9 +93,3 @@ def _context_equal(src: str, s: int, e: int, expected: str) -> bool:
     whole = normalise(src, script="traditional")
     covered = "".join(whole.text[i] for i in range(len(whole.text)) if s <= whole.starts[i] and whole.ends[i] <= e)
     return covered == expected
-
-
-@given(st.text(alphabet=st.sampled_from("ＡＢ１２３，。：（）\u3000\u00a0\u2212 ab12,.政府公开年度报告\n"), max_size=80))
-def test_fold_width_equals_translate(text: str) -> None:
-    """The run-based width folding is exactly str.translate over the full-width table."""
-    assert fold_width(text) == text.translate(_FULLWIDTH)
