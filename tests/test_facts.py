@@ -185,12 +185,3 @@ def test_required_character_prechecks_never_hide_a_cue() -> None:
     assert _trigger_chars(["(?:甲|乙)丙?"]) == frozenset("甲乙")
     assert _trigger_chars(["丁?"]) is None
     assert _trigger_chars([re.escape("ab") + "c*"]) in (frozenset("a"), frozenset("b"))
-
-
-def test_anchored_entity_patterns_match_their_plain_regex() -> None:
-    from nianbao.lang.entities import _Anchored
-
-    plain = re.compile(r"(?<![\d年])\d{1,2}月(?:\d{1,2}日|份)?")
-    anchored = _Anchored(re.compile(r"月(?:\d{1,2}日|份)?"), re.compile(r"\d"), 1, 2, re.compile(r"[\d年]"))
-    text = "2023年5月,12月3日召开,123月无效,1月份完成,x7月"
-    assert anchored.finditer(text) == [(m.start(), m.end()) for m in plain.finditer(text)]

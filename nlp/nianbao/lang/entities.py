@@ -35,42 +35,9 @@ def default_model_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class _Anchored:
-    """A pattern written as a literal-led ``anchor`` plus up to ``max`` characters of ``extend`` before it.
-
-    Same spans as ``extend{min,max}anchor`` (with ``not_before`` as a look-behind on the start), but the
-    scan runs on the anchor: Python's regex engine skips ahead on a literal and crawls on a leading class.
-    """
-
-    anchor: re.Pattern[str]
-    extend: re.Pattern[str]
-    lo: int
-    hi: int
-    not_before: re.Pattern[str] | None
-
-    def finditer(self, text: str) -> list[tuple[int, int]]:
-        out: list[tuple[int, int]] = []
-        last_end = 0
-        ext = self.extend.match
-        for m in self.anchor.finditer(text):
-            k = m.start()
-            s = k
-            floor = max(last_end, k - self.hi)
-            while s > floor and ext(text, s - 1):
-                s -= 1
-            if k - s < self.lo:
-                continue
-            if self.not_before is not None and s > 0 and self.not_before.match(text, s - 1):
-                continue
-            out.append((s, m.end()))
-            last_end = m.end()
-        return out
-
-
-@dataclass(frozen=True)
 class _Rules:
     term_re: dict[str, re.Pattern[str]]
-    patterns: dict[str, list[re.Pattern[str] | _Anchored]]
+    patterns: dict[str, list[re.Pattern[str]]]
     org_suffix: re.Pattern[str] | None
     org_stop: tuple[str, ...]
     org_reject: frozenset[str]
@@ -78,24 +45,16 @@ class _Rules:
     org_max_prefix: int
 
 
-def _pattern(spec: str | dict[str, Any]) -> re.Pattern[str] | _Anchored:
-    if isinstance(spec, str):
-        return re.compile(spec)
-    nb = spec.get("not_before")
-    return _Anchored(re.compile(spec["anchor"]), re.compile(spec["extend"]), int(spec.get("min", 0)),
-                     int(spec.get("max", 1)), re.compile(nb) if nb else None)
-
-
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     data = load_yaml("entities.yaml")
     term_re: dict[str, re.Pattern[str]] = {}
-    patterns: dict[str, list[re.Pattern[str] | _Anchored]] = {}
+    patterns: dict[str, list[re.Pattern[str]]] = {}
     for label, spec in data.items():
         terms = spec.get("terms") or []
         if terms:
             term_re[label] = re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
-        patterns[label] = [_pattern(p) for p in spec.get("patterns") or []]
+        patterns[label] = [re.compile(p) for p in spec.get("patterns") or []]
     org = data.get("ORG", {})
     suffixes = sorted(org.get("suffixes", []), key=len, reverse=True)
     not_after = "".join(org.get("not_after", []))
@@ -136,10 +95,7 @@ def rule_spans(text: str, quantities: list[Any] | None = None) -> list[tuple[str
         found.extend((label, m.start(), m.end()) for m in rx.finditer(text))
     for label, pats in rules.patterns.items():
         for rx in pats:
-            if isinstance(rx, _Anchored):
-                found.extend((label, s, e) for s, e in rx.finditer(text) if e > s)
-            else:
-                found.extend((label, m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start())
+            found.extend((label, m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start())
     found.extend(_org_spans(text, rules))
     qs = quantities if quantities is not None else find_quantities(text)
     for q in qs:
