@@ -32,7 +32,7 @@ from nianbao.schema import Section
 from nianbao.stages.context import Context
 from nianbao.stages.normalise import NormText
 
-_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")  # runs: one match per run, not per character
+_CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def is_chrome(norm_line: str, r: _Rules | None = None) -> bool:
     body = re.sub(r"\s", "", norm_line)
     if not body:
         return True
-    cjk = sum(map(len, _CJK.findall(body)))
+    cjk = len(_CJK.findall(body))
     return cjk / len(body) < r.min_cjk_share
 
 

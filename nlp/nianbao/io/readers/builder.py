@@ -8,7 +8,7 @@ from nianbao.schema import Grid, GridCell, MediaType
 
 CELL_SEP = " | "
 _WS = re.compile(r"\s+")
-_CJK_BREAK = re.compile(r"\n(?<=[\u3400-\u9fff（(“、，。：；）”]\n)(?=[\u3400-\u9fff（）)”、，。0-9])")  # opens with \n
+_CJK_BREAK = re.compile(r"(?<=[\u3400-\u9fff（(“、，。：；）”])\n(?=[\u3400-\u9fff（）)”、，。0-9])")
 
 
 def clean_cell(text: str | None) -> str:
