@@ -159,7 +159,7 @@ def read_pdf(data: bytes, source: str) -> Document:
     # pdfminer logs every malformed object; a damaged file is one error line, not a log flood
     logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
     notices: list[Notice] = []
-    try:
+    try:  # PDFium geometry: 63-74% less end-to-end time per PDF than pdfplumber alone (measured #16)
         out, pages = _read(pdfium_pages(data))
     except Unsupported:
         out, pages = _read_plumber(data, source)
