@@ -26,7 +26,7 @@ Retrain: `nianbao train facts` (writes this card); evaluate: `nianbao evaluate f
   line breaks joined, outside table lines and grids (as before).
 - **Features** (`stages/fact_model.py`, word lists in `data/facts_model.yaml`): the project's segmenter
   (rjieba + the domain dictionary `data/dict.txt`, jieba POS tags) over the number's sentence: 3 words left and
-  2 right, bags of clause words, 12 words of the sentence before the clause (weight 0.5), character pairs of
+  2 right, bags of clause words (a bag of the sentence's earlier words is available but off), character pairs of
   the 10 characters before the number, 1–4 character suffixes / 1–3 prefixes around it, the governing verb
   (last verb before the number in its clause), the counted noun (first noun after it, else last before it),
   verb+noun, unit, qualifier, magnitude, year-like, section, format generation, a 其中/包括/含/分别 marker and
