@@ -1,6 +1,13 @@
 """Prose facts: every counted quantity in the narrative, tied to a metric key (spec §6.1).
 
-For each quantity found by :mod:`nianbao.lang.numbers` the metric whose cue (``data/metrics.yaml``)
+A trained classifier decides (:mod:`nianbao.stages.fact_model`, ``models/facts``): every quantity
+of the prose is a candidate, described by its words, sentence and what the hand-written cues below
+say, and gets a metric key or none (:func:`model_facts`); a number in a 其中/包括 list after a total
+gets ``part_of`` and never its total's key. Options: ``fact_model=False`` (rules alone),
+``fact_model_path`` (another model folder). Without a model the rule layer decides alone.
+
+The rule layer (features for the classifier, zero statements, the fallback): for each quantity
+found by :mod:`nianbao.lang.numbers` the metric whose cue (``data/metrics.yaml``)
 lies closest to it in the same sentence wins: cues before the number (``主动公开政府信息9662条``)
 and after it (``召开38场新闻发布会``), restricted by unit and section, with a penalty when
 another number sits between cue and number (the cue then belongs to that number).
