@@ -47,6 +47,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "role_model": "logreg",  # svm_calibrated | logreg
     "role_C": 10.0,
     "tune_thresholds": True,  # per-label thresholds from inner grouped folds of the training data only
+    "threshold_folds": 3,  # inner publisher-grouped folds for the out-of-fold scores the thresholds are tuned on
 }
 
 
@@ -264,7 +265,7 @@ def fit(items: Sequence[Item], config: dict[str, Any] | None = None, seed: int =
     model = ThemeModel({"features": features, "themes": theme_clf, "role": role_clf}, meta)
     if cfg["tune_thresholds"] and sum(it.real for it in items) >= 50:
         real = [i for i, it in enumerate(items) if it.real]
-        scores = _oof_theme_scores(items, cfg, seed)
+        scores = _oof_theme_scores(items, cfg, seed, int(cfg["threshold_folds"]))
         meta["thresholds"] = _best_thresholds(Y[real], scores[real], themes)
     return model
 
