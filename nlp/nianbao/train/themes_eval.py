@@ -279,8 +279,11 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
         "",
         "Stored with skops; `ThemeModel.load` refuses any type outside `nianbao.stages.themes.TRUSTED_TYPES` "
         "(scikit-learn estimators, numpy/scipy arrays, builtins). `ThemeModel.pipelines()` gives the two "
-        "scikit-learn `Pipeline`s (features → themes, features → role). The pipeline's themes stage imports "
-        "scikit-learn and loads the model only when it first runs.",
+        "scikit-learn `Pipeline`s (features → themes, features → role); training and evaluation use them. "
+        "Training also exports the fitted model to plain arrays (`model.npz`: terms, idf, one weight matrix, "
+        "intercepts, sigmoid calibration; `meta.json[\"compiled\"]`), which the pipeline's themes stage loads at "
+        "its first paragraph and runs with numpy alone (`CompiledModel`, scores equal to `predict_proba` up to "
+        "float summation order, tested); a model folder with only `model.skops` is exported in memory on load.",
         "",
         "Thresholds: " + ", ".join(f"{t} {v:.2f}" for t, v in meta.get("thresholds", {}).items()) + ".",
         "",
@@ -288,8 +291,9 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
     if startup:
         out += ["CLI start-up (`time nianbao extract " + str(startup.get("file", "")) + " > /dev/null`, best of "
                 f"{startup.get('runs', '?')} runs, 2 shared CPU cores): "
-                f"{startup.get('before', '?')} s with the former hand-written numpy inference (`model.npz`), "
-                f"{startup.get('after', '?')} s with this scikit-learn model (limit 1.5 s). "
+                f"{startup.get('before', '?')} s with the former bit-packed numpy inference, "
+                f"{startup.get('after', '?')} s with the numpy export of this model, "
+                f"{startup.get('sklearn', '?')} s serving it through scikit-learn + skops (limit 1.5 s). "
                 + str(startup.get("note", "")), ""]
     out += [
         "## Training data",
@@ -375,8 +379,14 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
     out += [
         "## How to retrain and evaluate",
         "```",
-        "nianbao evaluate themes --repeats 3          # publisher-grouped CV, per-label table, role confusion",
-        "nianbao train themes --out models/themes --repeats 3 --compare --curve",
+        "nianbao evaluate themes                      # publisher-grouped CV, per-label table, role confusion",
+        "nianbao train themes --out DIR               # model + card with a publisher-grouped CV",
+        "```",
+        "or, with repeats, the comparison table and the learning curve:",
+        "```python",
+        "from pathlib import Path",
+        "from nianbao.train.themes_train import default_data, train",
+        "train(default_data(), Path('models/themes'), repeats=3, n_jobs=2, compare=True, curve=True)",
         "```",
         "Training is deterministic for a seed and data (`data_sha256` above). Stand-off records need the shared "
         "reference tree (`../shared` or `$NIANBAO_SHARED`); without it they are skipped and reported. A user model "
