@@ -226,16 +226,6 @@ def compare(
         sys.stdout.write(panel.render(reports) + "\n")
 
 
-def _module(name: str):  # type: ignore[no-untyped-def]
-    import importlib
-
-    try:
-        return importlib.import_module(f"nianbao.{name}")
-    except ModuleNotFoundError as exc:
-        _err(f"nianbao: error: {name}: this component is not installed ({exc.name})")
-        raise typer.Exit(2) from None
-
-
 _TRAINING = Path("training_data")
 
 
@@ -260,7 +250,7 @@ def evaluate_facts(
     compare: Annotated[bool, typer.Option("--compare", help="Also score other model kinds on the same folds.")] = False,
 ) -> None:
     """Publisher-grouped CV of the fact classifier vs the rules: F1 mean±sd, per metric, learning curve."""
-    mod = _module("train.facts_eval")
+    from nianbao.train import facts_eval as mod
     result = mod.evaluate(data, k=k, compare=compare)
     sys.stdout.write(mod.format_table(result) + "\n")
 
@@ -272,7 +262,7 @@ def train_facts(
     cv: Annotated[int, typer.Option(help="Folds of the grouped CV stored in meta.json (0: skip).")] = 5,
 ) -> None:
     """Train the prose-fact classifier on stand-off gold, self-written sentences and table labels."""
-    mod = _module("train.facts_release")
+    from nianbao.train import facts_release as mod
     meta = mod.train(out, data, cv=cv > 0, k=max(cv, 2))
     if "cv" in meta:
         f = meta["cv"]["f1_folds"]
@@ -287,8 +277,8 @@ def evaluate_themes(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
 ) -> None:
     """k-fold cross-validated per-label P/R/F1 and role confusion of the themes classifier."""
-    mod = _module("themes_eval")
-    train_mod = _module("themes_train")
+    from nianbao.train import themes_eval as mod
+    from nianbao.train import themes_train as train_mod
     files = data or train_mod.default_data()
     sys.stdout.write(mod.format_report(mod.evaluate(files, k=k, seed=seed)) + "\n")
 
@@ -301,7 +291,7 @@ def train_themes(
     cv: Annotated[int, typer.Option(help="Folds of the cross-validation reported in MODEL_CARD.md (0: skip).")] = 5,
 ) -> None:
     """Train the paragraph role/theme classifier; use it with `extract --model OUT`."""
-    mod = _module("themes_train")
+    from nianbao.train import themes_train as mod
     meta = mod.train(data or mod.default_data(), out, seed=seed, cv=cv)
     scores = meta.get("cv", {})
     if "micro_f1" in scores:
@@ -317,7 +307,7 @@ def train_ner(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
 ) -> None:
     """Train the trainable entity component from annotations."""
-    mod = _module("train_ner")
+    from nianbao.train import ner as mod
     mod.train(data, out, seed=seed)
     _err(f"nianbao: wrote {out}")
 
@@ -331,7 +321,7 @@ def labelstudio_export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
 ) -> None:
     """Write a report's paragraphs, pre-labelled, as Label Studio tasks (+ labeling_config.xml)."""
-    mod = _module("labelstudio")
+    from nianbao.train import labelstudio as mod
     options = {"themes_model": str(model)} if model else None
     n = _guarded(output, force, lambda: mod.export_tasks(file, output, doc_id=doc_id, options=options))
     _err(f"nianbao: wrote {n} tasks to {output} and {output.with_name('labeling_config.xml')}")
@@ -344,7 +334,7 @@ def labelstudio_export_facts(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
 ) -> None:
     """Write reports with their numbers pre-labelled by the fact model as Label Studio tasks."""
-    mod = _module("train.labelstudio_facts")
+    from nianbao.train import labelstudio_facts as mod
     n = _guarded(output, force, lambda: mod.export_tasks(list(files), output))
     _err(f"nianbao: wrote {n} tasks to {output} and {output.with_name('labeling_config.xml')}")
 
@@ -355,8 +345,8 @@ def labelstudio_import_facts(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for <doc>.jsonl stand-off gold.")],
 ) -> None:
     """Convert corrected fact tasks into stand-off gold (``<doc>.jsonl``) for `nianbao train facts`."""
-    mod = _module("train.labelstudio_facts")
     from nianbao.errors import NianbaoError
+    from nianbao.train import labelstudio_facts as mod
 
     try:
         n, skipped = mod.import_annotations(export, output)
@@ -375,7 +365,7 @@ def labelstudio_import(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output.")] = False,
 ) -> None:
     """Convert finished Label Studio annotations into training JSONL for `nianbao train themes`."""
-    mod = _module("labelstudio")
+    from nianbao.train import labelstudio as mod
     n, skipped = _guarded(output, force, lambda: mod.import_annotations(export, output))
     for s in skipped:
         _err(f"nianbao: skipped {s}")
