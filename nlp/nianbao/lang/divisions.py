@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from nianbao.lang.cjk import HAN
+
 LEVEL_OF_TYPE = {"省": "province", "自治区": "province", "直辖市": "province", "特别行政区": "province",
                  "地级市": "city", "自治州": "city", "地区": "city", "盟": "city"}
 # names that end a division name; a name must end with one of these to be a division
@@ -76,9 +78,9 @@ def index() -> dict[str, list[Division]]:
     return out
 
 
-_ETHNIC = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(?:[\u4e00-\u9fff]{1,3}族)+自治(?:州|县|旗)$")
+_ETHNIC = re.compile(rf"^([{HAN}]{{2,4}}?)(?:[{HAN}]{{1,3}}族)+自治(?:州|县|旗)$")
 # two-character names that are generic words before a body, not places (新区, 城区 …)
-_GENERIC = re.compile(r"^[\u4e00-\u9fff]区$")
+_GENERIC = re.compile(rf"^[{HAN}]区$")
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nianbao.lang.cjk import is_han
 from nianbao.resources import load_yaml, model_dir
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,7 +74,7 @@ def _org_spans(text: str, rules: _Rules) -> list[tuple[str, int, int]]:
         return out
     for m in rules.org_suffix.finditer(text):
         s = m.start()
-        while s > 0 and m.start() - s < rules.org_max_prefix and "\u4e00" <= text[s - 1] <= "\u9fff":
+        while s > 0 and m.start() - s < rules.org_max_prefix and is_han(text[s - 1]):
             s -= 1
         span = text[s:m.end()]
         cut = max((span.rfind(w) + len(w) for w in rules.org_stop if w in span[:-1]), default=0)

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from nianbao.lang import divisions
+from nianbao.lang.cjk import HAN
 from nianbao.resources import load_yaml
 from nianbao.schema import Evidence, Identity
 from nianbao.stages.context import Context
 
-_CJK_NAME = re.compile(r"^[\u4e00-\u9fff“”\"+()·]+$")
+_CJK_NAME = re.compile(rf"^[{HAN}“”\"+()·]+$")
 _BODY_SUFFIX = re.compile(
     r"(人民政府|政府|办公室|办公厅|分局|局|委员会|委|院|中心|公司|所|处|站|队|办|厅|部|署|馆|社|室|办事处|街道|法院|医院|校|会|组)$")
 _PRIMARY_SUFFIX = re.compile(r"人民政府|政府|局|委员会|厅")
@@ -32,7 +33,7 @@ _YEAR_TITLE = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*(?:年\s*度?|(?=政府|政务|信息))(?P<mid>[^。\n]{0,40}?)"
     r"\s*(?:政府\s*信息公开|政务\s*信息公开|信息公开|政务公开|信息年度|公开工作)[^。]{0,16}?(?:报告|年报)"
 )
-_GENERIC_PLACE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:省|自治区|市|县|区|旗|州|盟)")
+_GENERIC_PLACE = re.compile(rf"[{HAN}]{{1,5}}?(?:省|自治区|市|县|区|旗|州|盟)")
 _GENERIC_LEVEL = {"省": "province", "区": "county", "县": "county", "旗": "county", "市": "city", "州": "city", "盟": "city"}
 _TITLE_NOYEAR = re.compile(r"(?P<mid>[^。\n]{2,40}?)(?:政府信息公开|政务信息公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)")
 _LABEL = re.compile(r"^(?:#{1,6}\s*|(?:标题|题目|正文|名称|信息名称|标 题)\s*[:|]?\s*\|?\s*)")
@@ -68,8 +69,8 @@ def _cfg() -> dict:
     cfg["_not_in_name"] = re.compile("|".join(map(re.escape, cfg["not_in_name"])))
     cfg["_not_place"] = re.compile("|".join(map(re.escape, cfg["not_a_place"])))
     cfg["_township"] = re.compile(
-        r"([\u4e00-\u9fff]{1,5}?)(" + "|".join(cfg["township_endings"]) + r")(?=$|人民政府|政府|办事处|办公室|党政|党委)")
-    cfg["_zone"] = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:" + "|".join(cfg["zone_endings"]) + ")")
+        rf"([{HAN}]{{1,5}}?)(" + "|".join(cfg["township_endings"]) + r")(?=$|人民政府|政府|办事处|办公室|党政|党委)")
+    cfg["_zone"] = re.compile(rf"[{HAN}]{{0,6}}?(?:" + "|".join(cfg["zone_endings"]) + ")")
     cfg["_kinds"] = [(k, re.compile(p)) for k, p in cfg["kinds"].items()]
     cfg["_selfref"] = re.compile("|".join(map(re.escape, sorted(cfg["self_reference"], key=len, reverse=True))))
     issuers = load_yaml("issuers.yaml")
@@ -248,7 +249,7 @@ def candidates(text: str) -> list[_Cand]:
         add(start, line, "header", township_first=True)
     # a body named by its level only (区统计局, 市卫生局): the same body with its place elsewhere in the text
     for core in dict.fromkeys(bare):
-        for m in re.finditer(rf"[\u4e00-\u9fff“”]{{2,24}}?{re.escape(core)}", text[:8000]):
+        for m in re.finditer(rf"[{HAN}“”]{{2,24}}?{re.escape(core)}", text[:8000]):
             p = parse_name(m.group(0))
             if p is not None and p.core.endswith(core) and p.chain:
                 s = m.start() + p.offset
@@ -256,7 +257,7 @@ def candidates(text: str) -> list[_Cand]:
     return out
 
 
-_BARE = re.compile(r"(?:^|[^\u4e00-\u9fff])?[省市区县州旗](?P<core>[\u4e00-\u9fff]{1,12}?(?:局|委员会|委|厅|办公室|中心))$")
+_BARE = re.compile(rf"(?:^|[^{HAN}])?[省市区县州旗](?P<core>[{HAN}]{{1,12}}?(?:局|委员会|委|厅|办公室|中心))$")
 
 
 def _header_lines(head: str) -> list[tuple[int, str]]:
@@ -279,7 +280,7 @@ def _self_reference(text: str, cands: list[_Cand]) -> list[_Cand]:
     for suffix in refs:
         if any(c.parsed.name.endswith(suffix) for c in cands):
             continue
-        for m in re.finditer(rf"[\u4e00-\u9fff“”]{{2,30}}?{re.escape(suffix)}", text[:8000]):
+        for m in re.finditer(rf"[{HAN}“”]{{2,30}}?{re.escape(suffix)}", text[:8000]):
             p = parse_name(m.group(0))
             if p is not None and (p.core or p.township):
                 s = m.start() + p.offset

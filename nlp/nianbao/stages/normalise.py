@@ -16,21 +16,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nianbao.lang.cjk import HAN, HAN_CHAR
 from nianbao.resources import any_of, load_yaml
 from nianbao.schema import Script
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # A gloss like 務(wù) / 開（kāi）: latin letters with at least one tone mark after a CJK char.
 _PINYIN_GLOSS = re.compile(
-    rf"(?<=[{CJK}])[(\uff08]\s*(?=[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,7}}\s*[)\uff09]",
+    rf"(?<=[{HAN}])[(\uff08]\s*(?=[a-zü{_TONE_VOWELS}]*[{_TONE_VOWELS}])[a-zü{_TONE_VOWELS}]{{1,7}}\s*[)\uff09]",
     re.IGNORECASE,
 )
 _INVISIBLE = re.compile("[\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f\r]")
-_NOT_CJK = re.compile(f"[^{CJK}]+")
+_NOT_CJK = re.compile(f"[^{HAN}]+")
 # Spaces that PDF/crawler layouts put between CJK characters and around numbers ("2024 年", "393 件").
 _SP = "[ \u00a0\u3000]"
-_LAYOUT_SPACE = re.compile(rf"(?<=[{CJK}\d%、，。：；“”《》]){_SP}+(?=[{CJK}])|(?<=[{CJK}]){_SP}+(?=\d)")
+_LAYOUT_SPACE = re.compile(rf"(?<=[{HAN}\d%、，。：；“”《》]){_SP}+(?=[{HAN}])|(?<=[{HAN}]){_SP}+(?=\d)")
 _THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])")
 
 
@@ -216,4 +216,4 @@ def normalise_label(text: str) -> str:
 
 
 def _needs_full(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" for ch in text) and to_simplified(text) != text
+    return HAN_CHAR.search(text) is not None and to_simplified(text) != text

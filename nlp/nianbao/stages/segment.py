@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nianbao.lang.cjk import HAN
 from nianbao.resources import any_of, load_yaml
 from nianbao.schema import FormatId, Section
 from nianbao.stages import headings, identity
@@ -28,7 +29,7 @@ _HEAD = re.compile(
     rf"\d{{1,2}}\s*[、.．](?!\d)))"
     rf"(?P<md>#{{1,6}}\s*)?(?P<num>(?P<top>[{_NUM}]{{1,3}})"
     # 一、 / 一. ; or, at a line start only, 一 followed by the title (一 概 述)
-    rf"(?:\s*[、.．]|(?:(?<=\n[{_NUM}])|(?<=^[{_NUM}]))[ \u3000]*(?=[\u4e00-\u9fff]))|第[{_NUM}]{{1,3}}部分[、.:]?|"
+    rf"(?:\s*[、.．]|(?:(?<=\n[{_NUM}])|(?<=^[{_NUM}]))[ \u3000]*(?=[{HAN}]))|第[{_NUM}]{{1,3}}部分[、.:]?|"
     rf"(?P<sub>\([{_NUM}]{{1,3}}\)|[{_NUM}]{{1,3}}是)|(?P<arabic>\d{{1,2}})\s*[、.．](?!\d))?\s*",
 )
 _YEAR_TITLE = re.compile(
@@ -190,7 +191,7 @@ def _heading_candidates(text: str, cfg: dict) -> list[_Candidate]:
             score, length = best
             end = pos + length
             rest = text[end:line_end].strip()
-            own_line = not rest or (len(rest) <= 3 and not re.search(r"[\u4e00-\u9fff]", rest))
+            own_line = not rest or (len(rest) <= 3 and not re.search(rf"[{HAN}]", rest))
             if own_line:
                 score += scores["own_line"]
                 end = line_end
@@ -323,8 +324,8 @@ def _issuer_cfg() -> tuple[dict[str, str], re.Pattern[str], list[str], list[str]
     return abbrev, re.compile(cfg["title_tail"]), cfg["zone_suffixes"], cfg["committee_forms"], cfg["body_suffixes"]
 
 
-_ISSUER_TAIL = re.compile(r"[\u4e00-\u9fff“”\"+()·]{2,40}$")
-_ISSUER_ALL = re.compile(r"^[\u4e00-\u9fff“”\"+()·]{2,40}$")
+_ISSUER_TAIL = re.compile(rf"[{HAN}“”\"+()·]{{2,40}}$")
+_ISSUER_ALL = re.compile(rf"^[{HAN}“”\"+()·]{{2,40}}$")
 _LABEL = re.compile(r"^(标题|题目|正文|名称)[::]?")
 
 

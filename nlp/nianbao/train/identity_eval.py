@@ -24,11 +24,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from nianbao.lang.cjk import HAN
 from nianbao.resources import repo_dir, shared_dir, shared_doc_path
 
 GOLD_DIR = repo_dir() / "training_data" / "identity"
 _FRAGMENT_WORDS = re.compile(r"公布|编制|关于|印发|根据|结合|现将|我[局镇乡办委区县市厅]|本[局镇乡单位机关]|以下简称|发布")
-_LOCALITY = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|地区|州|盟|县|区|旗))+$")
+_LOCALITY = re.compile(rf"^(?:[{HAN}]{{1,12}}?(?:省|自治区|市|地区|州|盟|县|区|旗))+$")
 _CONVERT: Any = None
 
 
@@ -72,7 +73,7 @@ def is_fragment(pred: str | None, gold: str | None, alts: Iterable[str] = ()) ->
     """A wrong name that reads as a piece of a sentence (现公布大峃镇, 编制本局, …关于印发…)."""
     if not pred or same_body(pred, gold, alts):
         return False
-    return bool(_FRAGMENT_WORDS.search(_t2s(pred))) or not re.match(r"^[\u4e00-\u9fff“”\"+()·]+$", _t2s(pred))
+    return bool(_FRAGMENT_WORDS.search(_t2s(pred))) or not re.match(rf"^[{HAN}“”\"+()·]+$", _t2s(pred))
 
 
 def is_partial(pred: str | None, gold: str | None, alts: Iterable[str] = ()) -> bool:

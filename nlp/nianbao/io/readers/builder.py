@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+from nianbao.lang.cjk import HAN
 from nianbao.schema import Grid, GridCell, MediaType
 
 CELL_SEP = " | "
 _WS = re.compile(r"\s+")
-_CJK_BREAK = re.compile(r"(?<=[\u3400-\u9fff（(“、，。：；）”])\n(?=[\u3400-\u9fff（）)”、，。0-9])")
+_CJK_BREAK = re.compile(rf"(?<=[{HAN}（(“、，。：；）”])\n(?=[{HAN}（）)”、，。0-9])")
 
 
 def clean_cell(text: str | None) -> str:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from nianbao.errors import ReadError
 from nianbao.io.readers.builder import TextBuilder, clean_cell, expand_spans
 from nianbao.io.readers.text import decode
+from nianbao.lang.cjk import HAN
 from nianbao.resources import load_yaml
 from nianbao.schema import Document, Notice
 
@@ -22,7 +23,7 @@ _BLOCK = {
 }
 _DROP = {"script", "style", "noscript", "iframe", "template", "svg", "object", "embed", "select", "option",
          "button", "input", "textarea", "head", "img", "video", "audio", "canvas", "map"}
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK = re.compile(rf"[{HAN}]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from nianbao.errors import ReadError
 from nianbao.io.readers.builder import TextBuilder, clean_cell
 from nianbao.io.readers.pdf_pages import Obj, PageModel, Unsupported, pdfium_pages
+from nianbao.lang.cjk import HAN
 from nianbao.schema import Document, Notice
 
 _PAGE_NUMBER = re.compile(r"^\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*$")
@@ -168,7 +169,7 @@ def read_pdf(data: bytes, source: str) -> Document:
     except Exception as exc:
         raise ReadError(source, f"corrupt PDF ({type(exc).__name__} on reading pages)") from None
     text = out.text()
-    if not re.search(r"[\u3400-\u9fff]", text):
+    if not re.search(rf"[{HAN}]", text):
         raise ReadError(source, "PDF has no text layer (scanned image?); OCR is not supported")
     return Document(source=source, media_type="pdf", text=text, grids=out.grids, pages=pages, warnings=notices)
 

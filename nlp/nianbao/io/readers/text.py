@@ -6,6 +6,7 @@ import codecs
 import re
 
 from nianbao.errors import ReadError
+from nianbao.lang.cjk import HAN
 from nianbao.schema import Document, MediaType, Notice
 
 _BOMS = (
@@ -37,9 +38,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 # control characters (except line breaks and tabs), private-use code points and U+FFFD mark a wrong decoding
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]+")
-_CJK_RUN = re.compile("[\u4e00-\u9fff]+")
+_CJK_RUN = re.compile(f"[{HAN}]+")
 # ASCII, CJK ideographs, CJK punctuation, general punctuation and full-width forms
-_USUAL_RUN = re.compile("[\t\n\r\x20-\x7e\u00b7\u2010-\u203b\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
+_USUAL_RUN = re.compile(f"[\t\n\r\x20-\x7e\u00b7\u2010-\u203b\u3000-\u303f{HAN}\uff01-\uff5e]+")
 
 
 def _share(text: str, runs: re.Pattern[str]) -> float:

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nianbao.lang.cjk import HAN as CJK
 from nianbao.resources import load_yaml
 from nianbao.schema import Grid
 from nianbao.stages.context import Context
-from nianbao.stages.normalise import CJK
 
 _NUM = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
