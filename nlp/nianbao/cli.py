@@ -300,6 +300,37 @@ def train_themes(
     _err(f"nianbao: wrote {out}")
 
 
+@evaluate_app.command("identity", epilog="Example:  nianbao evaluate identity --show 5")
+def evaluate_identity(
+    json_dir: Annotated[Path | None, typer.Option(help="Score saved report JSON files <doc>.json instead of running "
+                                                       "the pipeline.")] = None,
+    show: Annotated[int, typer.Option(help="List this many errors per kind.")] = 0,
+) -> None:
+    """Issuer, year, format and section accuracy against training_data/identity (needs ../shared)."""
+    from nianbao.train import identity_eval as mod
+
+    try:
+        sys.stdout.write(mod.report(json_dir=json_dir, show=show) + "\n")
+    except FileNotFoundError as exc:
+        _err(f"nianbao: error: {exc}")
+        raise typer.Exit(2) from None
+
+
+@train_app.command("headings", epilog="Example:  nianbao train headings --cv")
+def train_headings(
+    out: Annotated[Path | None, typer.Option(help="Model JSON to write (default: the package's data file).")] = None,
+    cv: Annotated[bool, typer.Option("--cv", help="Only report grouped 5-fold cross-validation.")] = False,
+) -> None:
+    """Train the heading classifier (heading title → section key) on training_data/identity/headings.jsonl."""
+    from nianbao.train import headings_train as mod
+
+    try:
+        _err(f"nianbao: {mod.train(out=out, cv=cv)}")
+    except FileNotFoundError as exc:
+        _err(f"nianbao: error: {exc}")
+        raise typer.Exit(2) from None
+
+
 @train_app.command("ner", epilog="Example:  nianbao train ner --data training_data/facts --out models/ner")
 def train_ner(
     data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",

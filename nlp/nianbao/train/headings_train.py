@@ -5,16 +5,15 @@ half-width), TF-IDF weighted; the model is a multinomial logistic regression. Tr
 with a section key plus the table rows and captions that look like headings (class ``none``); sub-headings whose
 ``none`` comes only from their position (re-used numbering inside 总体情况) are left out, since position is the
 segmenter's job, not the title's. The model is exported as plain JSON (``nianbao/data/headings_model.json``:
-vocabulary, idf, coefficients) so inference needs no scikit-learn. ``--cv`` reports grouped cross-validation
-(``training_data/groups.tsv``: a publisher's locality is never in train and test at once).
+vocabulary, idf, coefficients) so inference needs no scikit-learn.
+``nianbao train headings --cv`` reports grouped cross-validation (``training_data/groups.tsv``: a publisher's
+locality is never in train and test at once).
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -105,22 +104,13 @@ def export(rows: list[tuple[str, str, str]], out: Path) -> dict[str, object]:
     return obj
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--cv", action="store_true", help="grouped 5-fold cross-validation only")
-    ap.add_argument("--out", type=Path, default=data_path("headings_model.json"))
-    args = ap.parse_args(argv)
+def train(out: Path | None = None, cv: bool = False) -> str:
+    """Train and export the heading model (or, with ``cv``, only cross-validate); returns a one-line summary."""
     if not shared_dir().exists():
-        print("shared reference folder not found", file=sys.stderr)
-        return 2
+        raise FileNotFoundError(f"{shared_dir()}: shared reference folder not found")
     rows = training_rows()
-    if args.cv:
-        print(json.dumps(cross_validate(rows)))
-        return 0
-    obj = export(rows, args.out)
-    print(f"wrote {args.out} ({len(obj['vocabulary'])} n-grams, classes {obj['classes']})")  # type: ignore[arg-type]
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    if cv:
+        return json.dumps(cross_validate(rows))
+    out = out or data_path("headings_model.json")
+    obj = export(rows, out)
+    return f"wrote {out} ({len(obj['vocabulary'])} n-grams, classes {obj['classes']})"  # type: ignore[arg-type]

@@ -15,10 +15,8 @@ Predictions come from the pipeline (segment stage only) on the shared files, or 
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -196,32 +194,27 @@ def summary(counts: dict[str, int]) -> dict[str, str]:
             "docs_all_headings_right": ratio("docs_sections_all_right", "docs_with_headings")}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--json-dir", type=Path, help="score report JSON files <doc>.json instead of running the pipeline")
-    ap.add_argument("--shared", type=Path, default=None)
-    ap.add_argument("--show", type=int, default=0, help="list this many errors per kind")
-    args = ap.parse_args(argv)
+def report(json_dir: Path | None = None, shared: Path | None = None, show: int = 0) -> str:
+    """Issuer/year/format/section scores on the pages and on the full reports, as text lines.
+
+    ``json_dir`` scores saved report JSON (``<doc>.json``) instead of running the pipeline; ``show`` lists that
+    many errors per kind. Raises ``FileNotFoundError`` when neither exists.
+    """
     ident, heads = load_gold()
     docs = sorted(ident)
-    if args.json_dir:
-        preds = {d: json.loads((args.json_dir / f"{d}.json").read_text(encoding="utf-8"))
-                 for d in docs if (args.json_dir / f"{d}.json").exists()}
+    if json_dir:
+        preds = {d: json.loads((json_dir / f"{d}.json").read_text(encoding="utf-8"))
+                 for d in docs if (json_dir / f"{d}.json").exists()}
     else:
-        root = args.shared or shared_dir()
+        root = shared or shared_dir()
         if not root.exists():
-            print("shared reference folder not found", file=sys.stderr)
-            return 2
+            raise FileNotFoundError(f"{root}: shared reference folder not found")
         preds = predict(docs, root)
+    lines = []
     for name, subset in (("pages", [d for d in docs if d[:3] in ("pa_", "pb_", "pc_", "pd_")]),
                          ("corpus+seeds", [d for d in docs if d[:3] not in ("pa_", "pb_", "pc_", "pd_")])):
         res = score(preds, ident, heads, subset)
-        print(name, json.dumps(summary(res["counts"]), ensure_ascii=False))
-        if args.show:
-            for k, v in res["wrong"].items():
-                print(f"  {k}: {v[:args.show]}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+        lines.append(f"{name} {json.dumps(summary(res['counts']), ensure_ascii=False)}")
+        if show:
+            lines += [f"  {k}: {v[:show]}" for k, v in res["wrong"].items()]
+    return "\n".join(lines)

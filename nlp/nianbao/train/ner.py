@@ -10,14 +10,12 @@ gaps. No network and no pretrained vectors: a hash-embedding CNN of a few MB.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
-from nianbao.train.facts_eval import REPO, default_shared_dir, doc_path, load_gold
+from nianbao.train.facts_eval import default_shared_dir, doc_path, load_gold
 
 NER_LABELS = ("ORG", "PLATFORM", "DATE", "LAW", "MONEY", "QUANTITY")
 
@@ -122,19 +120,3 @@ def train(data_dir: str | Path, out_dir: str | Path, seed: int = 0, epochs: int 
                                for k, d in (scores.get("ents_per_type") or {}).items()}}
     (out / "training.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m nianbao.train.ner", description=__doc__.splitlines()[0])
-    ap.add_argument("data_dir", nargs="?", default=str(REPO / "training_data" / "facts"))
-    ap.add_argument("out_dir", nargs="?", default=str(REPO / "models" / "ner"))
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--epochs", type=int, default=12)
-    ap.add_argument("--shared", default=None)
-    args = ap.parse_args(argv)
-    print(json.dumps(train(args.data_dir, args.out_dir, args.seed, args.epochs, args.shared), ensure_ascii=False, indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
