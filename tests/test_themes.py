@@ -27,7 +27,8 @@ from nianbao.stages.themes import (
     load_model,
 )
 from nianbao.train.themes_eval import cross_validate, sklearn_backend
-from nianbao.train.themes_train import data_hash, fit, group_folds, load_items, train
+from nianbao.train.themes_release import train
+from nianbao.train.themes_train import data_hash, fit, group_folds, load_items
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "training_data" / "paragraphs" / "synthetic.jsonl"

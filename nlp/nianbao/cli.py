@@ -291,8 +291,9 @@ def train_themes(
     cv: Annotated[int, typer.Option(help="Folds of the cross-validation reported in MODEL_CARD.md (0: skip).")] = 5,
 ) -> None:
     """Train the paragraph role/theme classifier; use it with `extract --model OUT`."""
-    from nianbao.train import themes_train as mod
-    meta = mod.train(data or mod.default_data(), out, seed=seed, cv=cv)
+    from nianbao.train import themes_release, themes_train
+
+    meta = themes_release.train(data or themes_train.default_data(), out, seed=seed, cv=cv)
     scores = meta.get("cv", {})
     if "micro_f1" in scores:
         _err(f"nianbao: {scores['k']}-fold CV: themes micro-F1 {scores['micro_f1']:.3f}, "

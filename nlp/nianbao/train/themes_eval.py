@@ -385,7 +385,7 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
         "or, with repeats, the comparison table and the learning curve:",
         "```python",
         "from pathlib import Path",
-        "from nianbao.train.themes_train import default_data, train",
+        "from nianbao.train.themes_release import train\nfrom nianbao.train.themes_train import default_data",
         "train(default_data(), Path('models/themes'), repeats=3, n_jobs=2, compare=True, curve=True)",
         "```",
         "Training is deterministic for a seed and data (`data_sha256` above). Stand-off records need the shared "
