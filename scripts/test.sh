@@ -8,4 +8,5 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   { apt-get update && apt-get install -y chromium fonts-wqy-zenhei; } >/dev/null 2>&1 || true
 fi
 .venv/bin/ruff check nlp tests bench
+.venv/bin/lint-imports  # import contracts in pyproject.toml: layers one way, no cycles
 .venv/bin/python -m pytest "$@"
