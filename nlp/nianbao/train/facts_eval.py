@@ -21,6 +21,7 @@ from typing import Any
 
 from nianbao.resources import load_yaml
 from nianbao.stages.fact_model import NONE, FactModel
+from nianbao.train.common import prf
 from nianbao.train.facts_train import GOLD_DIR, DocData, build, fit
 
 PART_KEY = "narrative.part"
@@ -52,11 +53,9 @@ def match(pred: list[dict[str, Any]], gold: list[dict[str, Any]]) -> list[tuple[
     return pairs
 
 
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "pred": n_pred, "gold": n_gold}
+def _scores(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
+    """P/R/F1 from the counts this module keeps (true positives, predictions, gold)."""
+    return prf(tp, n_pred - tp, n_gold - tp)
 
 
 def score(preds: dict[str, list[dict[str, Any]]], docs: Iterable[DocData],
@@ -74,7 +73,7 @@ def score(preds: dict[str, list[dict[str, Any]]], docs: Iterable[DocData],
         for g in gold:
             counts[g["metric"]][2] += 1
     total = [sum(v[i] for v in counts.values()) for i in range(3)]
-    return {"overall": _prf(*total), "per_metric": {k: _prf(*v) for k, v in sorted(counts.items())}}
+    return {"overall": _scores(*total), "per_metric": {k: _scores(*v) for k, v in sorted(counts.items())}}
 
 
 def predict(model: FactModel, d: DocData) -> list[dict[str, Any]]:

@@ -25,7 +25,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ import numpy as np
 
 from nianbao.resources import load_yaml, repo_dir, shared_doc_path
 from nianbao.stages.fact_model import NONE, FactModel
+from nianbao.train.common import publisher
 
 GOLD_DIR = repo_dir() / "training_data" / "facts"
 SELF_WRITTEN = "selfwritten.yaml"
@@ -69,26 +69,9 @@ def load_gold(data_dir: str | Path = GOLD_DIR) -> dict[str, list[dict[str, Any]]
     return out
 
 
-def group_of(doc: str, table: dict[str, str] | None = None) -> str:
-    """Publisher group for grouped CV: ``training_data/groups.tsv`` when listed, else the series rule
-    (Pingtan r004–r022, Zhecheng r026–r040, Hongze r002/r003, Shanghai r024/r025, anything else alone)."""
-    table = groups_table() if table is None else table
-    if doc in table:
-        return table[doc]
-    m = re.fullmatch(r"r(\d+)", doc)
-    if m:
-        n = int(m.group(1))
-        return ("hongze" if n <= 3 else "pingtan" if n <= 22 else "shanghai" if n <= 25 else "zhecheng")
-    return doc
-
-
-@lru_cache(maxsize=1)
-def groups_table() -> dict[str, str]:
-    path = repo_dir() / "training_data" / "groups.tsv"
-    if not path.exists():
-        return {}
-    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:] if "\t" in line]
-    return {r[0]: r[1].strip() for r in rows}
+def group_of(doc: str) -> str:
+    """Publisher group for grouped CV (``training_data/groups.tsv``; an unlisted document is its own group)."""
+    return publisher(doc)
 
 
 def _context(doc_id: str | None, text: str | None = None, tables: bool = False) -> Any:

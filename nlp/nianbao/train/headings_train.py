@@ -17,7 +17,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from nianbao.resources import data_path, repo_dir, shared_dir
+from nianbao.resources import data_path, shared_dir
+from nianbao.train.common import publisher
 from nianbao.train.identity_eval import doc_file, load_gold
 
 _TABLE_ROW = re.compile(r"本年新收|上年结转|本年度办理结果|结转下年度|表[一二三四]|\|")
@@ -57,16 +58,6 @@ def training_rows(root: Path | None = None) -> list[tuple[str, str, str]]:
     return rows
 
 
-def _groups() -> dict[str, str]:
-    path = repo_dir() / "training_data" / "groups.tsv"
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-        if "\t" in line:
-            d, g = line.split("\t", 1)
-            out[d] = g
-    return out
-
-
 def _pipeline():  # type: ignore[no-untyped-def]
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -79,10 +70,9 @@ def _pipeline():  # type: ignore[no-untyped-def]
 def cross_validate(rows: list[tuple[str, str, str]], folds: int = 5) -> dict[str, float]:
     from sklearn.model_selection import GroupKFold
 
-    groups = _groups()
     x = [r[1] for r in rows]
     y = [r[2] for r in rows]
-    g = [groups.get(r[0], r[0]) for r in rows]
+    g = [publisher(r[0]) for r in rows]
     right = 0
     for train, test in GroupKFold(n_splits=folds).split(x, y, g):
         model = _pipeline().fit([x[i] for i in train], [y[i] for i in train])

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from nianbao.stages.themes import Item, label_set
+from nianbao.train.common import prf
 from nianbao.train.themes_train import DEFAULT_CONFIG, fit, group_folds, load_items
 
 Backend = Callable[[list[Item], list[Item], int], tuple[list[str], np.ndarray, list[list[str]]]]
@@ -34,18 +35,11 @@ def sklearn_backend(config: dict[str, Any] | None) -> Backend:
     return run
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": tp + fn}
-
-
 def _micro(gold: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
     tp = sum(len(set(g) & set(p)) for g, p in zip(gold, pred, strict=True))
     fp = sum(len(set(p) - set(g)) for g, p in zip(gold, pred, strict=True))
     fn = sum(len(set(g) - set(p)) for g, p in zip(gold, pred, strict=True))
-    return _prf(tp, fp, fn)
+    return prf(tp, fp, fn)
 
 
 def _mean_sd(values: list[float]) -> dict[str, float]:
@@ -95,7 +89,7 @@ def cross_validate(items: Sequence[Item], k: int = 5, seed: int = 0, backend: Ba
         tp = sum(1 for i in scored if t in items[i].themes and t in pred_themes[i])
         fp = sum(1 for i in scored if t not in items[i].themes and t in pred_themes[i])
         fn = sum(1 for i in scored if t in items[i].themes and t not in pred_themes[i])
-        per_label[t] = _prf(tp, fp, fn)
+        per_label[t] = prf(tp, fp, fn)
     micro = _micro(gold_themes, [pred_themes[i] for i in scored])
     macro_f1 = round(float(np.mean([per_label[t]["f1"] for t in themes])), 4)
     gold_roles = [items[i].role or "other" for i in scored]
@@ -107,7 +101,7 @@ def cross_validate(items: Sequence[Item], k: int = 5, seed: int = 0, backend: Ba
         tp = confusion[r][r]
         fp = sum(confusion[g][r] for g in roles if g != r)
         fn = sum(confusion[r][p] for p in roles if p != r)
-        role_f1[r] = _prf(tp, fp, fn)
+        role_f1[r] = prf(tp, fp, fn)
     pooled_by_repeat = []
     for _rep, preds in sorted(rep_pred.items()):
         idx = sorted(preds)
@@ -202,7 +196,7 @@ def format_report(result: dict[str, Any]) -> str:
              f" ({f['n']} folds)"]
     lines.append(f"{'label':26} {'P':>6} {'R':>6} {'F1':>6} {'n':>5}")
     for t, m in result["themes"]["per_label"].items():
-        lines.append(f"{t:26} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:5d}")
+        lines.append(f"{t:26} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['gold']:5d}")
     roles = list(result["role"]["confusion"])
     lines.append("role confusion (rows gold, columns predicted): " + " ".join(r[:5] for r in roles))
     for g in roles:
@@ -232,7 +226,7 @@ def agreement_summary(path: Path | None = None) -> list[str]:
 def _targets(evaluation: dict[str, Any]) -> list[str]:
     f1 = evaluation["themes"]["micro"]["f1"]
     acc = evaluation["role"]["accuracy"]
-    weak = [t for t, m in evaluation["themes"]["per_label"].items() if m["support"] >= 30 and m["f1"] < 0.60]
+    weak = [t for t, m in evaluation["themes"]["per_label"].items() if m["gold"] >= 30 and m["f1"] < 0.60]
     return [f"- themes micro-F1 ≥ 0.78: {'met' if f1 >= 0.78 else 'NOT met'} ({f1:.3f})",
             f"- role accuracy ≥ 0.88: {'met' if acc >= 0.88 else 'NOT met'} ({acc:.3f})",
             "- no theme with ≥ 30 real examples below F1 0.60: "
@@ -329,12 +323,12 @@ def model_card(meta: dict[str, Any], evaluation: dict[str, Any] | None = None,
                 "Targets of issue #13 (pooled figures):", *_targets(evaluation), "",
                 "| theme | precision | recall | F1 | real support |", "|---|---|---|---|---|"]
         for t, m in evaluation["themes"]["per_label"].items():
-            out.append(f"| {t} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+            out.append(f"| {t} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['gold']} |")
         roles = list(evaluation["role"]["confusion"])
         out += ["", "| role | precision | recall | F1 | real support |", "|---|---|---|---|---|"]
         for r in roles:
             m = evaluation["role"]["per_role"][r]
-            out.append(f"| {r} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+            out.append(f"| {r} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['gold']} |")
         out += ["", "Role confusion matrix (real paragraphs, rows gold, columns predicted):", "",
                 "| gold \\ predicted | " + " | ".join(roles) + " |", "|---" * (len(roles) + 1) + "|"]
         for g in roles:

@@ -30,6 +30,7 @@ from nianbao.errors import NianbaoError
 from nianbao.resources import repo_dir, shared_doc_path
 from nianbao.resources import shared_dir as _shared_dir
 from nianbao.stages.themes import Item, ThemeModel, feature_text, label_set, rows
+from nianbao.train import common
 
 VERSION = "2.0.0"
 
@@ -83,21 +84,9 @@ def _shared_doc(path: str) -> tuple[str, Any, str]:
     return doc.text, normalise(doc.text), report.format_id
 
 
-@lru_cache(maxsize=1)
-def _groups() -> dict[str, str]:
-    path = repo_dir() / "training_data" / "groups.tsv"
-    out: dict[str, str] = {}
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
-            cells = line.split("\t")
-            if len(cells) >= 2 and cells[0]:
-                out[cells[0]] = cells[1]
-    return out
-
-
 def publisher(doc_id: str) -> str:
-    """Publisher group of a document (``training_data/groups.tsv``; the document itself when unlisted)."""
-    return "pub:" + _groups().get(doc_id, doc_id)
+    """Publisher group of a document, as a CV group label."""
+    return "pub:" + common.publisher(doc_id)
 
 
 def _span_text(norm: Any, start: int, end: int) -> str:
