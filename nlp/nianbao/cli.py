@@ -227,6 +227,8 @@ def compare(
 
 
 _TRAINING = Path("training_data")
+FactGold = Annotated[Path, typer.Option(help="Folder of fact annotations.")]
+ModelOut = Annotated[Path, typer.Option(help="Model folder to write.")]
 
 
 def _guarded(output: Path, force: bool, action: Callable[[], T]) -> T:
@@ -245,7 +247,7 @@ def _guarded(output: Path, force: bool, action: Callable[[], T]) -> T:
 
 @evaluate_app.command("facts", epilog="Example:  nianbao evaluate facts --k 5")
 def evaluate_facts(
-    data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",
+    data: FactGold = _TRAINING / "facts",
     k: Annotated[int, typer.Option(help="Folds of publisher-grouped cross-validation.")] = 5,
     compare: Annotated[bool, typer.Option("--compare", help="Also score other model kinds on the same folds.")] = False,
 ) -> None:
@@ -257,8 +259,8 @@ def evaluate_facts(
 
 @train_app.command("facts", epilog="Example:  nianbao train facts --out models/facts")
 def train_facts(
-    data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",
-    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/facts"),
+    data: FactGold = _TRAINING / "facts",
+    out: ModelOut = Path("models/facts"),
     cv: Annotated[int, typer.Option(help="Folds of the grouped CV stored in meta.json (0: skip).")] = 5,
 ) -> None:
     """Train the prose-fact classifier on stand-off gold, self-written sentences and table labels."""
@@ -286,7 +288,7 @@ def evaluate_themes(
 @train_app.command("themes", epilog="Example:  nianbao train themes --data mine.jsonl --out my_model")
 def train_themes(
     data: Annotated[list[Path] | None, typer.Option(help="Paragraph annotation files (JSONL).")] = None,
-    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/themes"),
+    out: ModelOut = Path("models/themes"),
     seed: Annotated[int, typer.Option(help="Random seed (training is deterministic).")] = 0,
     cv: Annotated[int, typer.Option(help="Folds of the cross-validation reported in MODEL_CARD.md (0: skip).")] = 5,
 ) -> None:
@@ -334,13 +336,15 @@ def train_headings(
 
 @train_app.command("ner", epilog="Example:  nianbao train ner --data training_data/facts --out models/ner")
 def train_ner(
-    data: Annotated[Path, typer.Option(help="Folder of fact annotations.")] = _TRAINING / "facts",
-    out: Annotated[Path, typer.Option(help="Model folder to write.")] = Path("models/ner"),
+    data: FactGold = _TRAINING / "facts",
+    out: ModelOut = Path("models/ner"),
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    epochs: Annotated[int, typer.Option(help="Training passes over the data.")] = 12,
 ) -> None:
     """Train the trainable entity component from annotations."""
     from nianbao.train import ner as mod
-    mod.train(data, out, seed=seed)
+
+    mod.train(data, out, seed=seed, epochs=epochs)
     _err(f"nianbao: wrote {out}")
 
 

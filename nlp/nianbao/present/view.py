@@ -563,14 +563,7 @@ def write_view(path: Path, out: Path, force: bool = False) -> None:
     if not out.parent.is_dir():
         raise NianbaoError(str(out), f"folder {out.parent} does not exist")
     doc = read(path)  # ReadError propagates: the CLI prints it as one line
-    page = render(process(doc), doc.text)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise NianbaoError(str(out), f"cannot write: {exc.strerror or exc}") from None
+    _write_atomic(out, render(process(doc), doc.text))
 
 
 def _page_name(report: Report, used: set[str]) -> str:

@@ -198,7 +198,31 @@ def _best_before(rule: MetricRule, left: str, left_chars: set[str] | None = None
     return best
 
 
-def assign_metric(left: str, right: str, q: Quantity, section: str | None, numbers_between: list[int],
+@dataclass(frozen=True)
+class CueContext:
+    """The text around a number that the metric cues read (``cues`` are ``assign_metric``'s keyword arguments)."""
+
+    cues: dict[str, Any]
+    sentence_start: int
+    sentence_end: int
+
+
+def cue_context(text: str, q: Quantity, starts: list[int], cfg: Config) -> CueContext:
+    """Left context within the sentence (titles masked), the clause and sentence after the number, and where the
+    other numbers (``starts``, sorted) sit in the left context."""
+    s_start = _sentence_start(text, q.start)
+    left = _mask_titles(text[max(s_start, q.start - cfg.max_before - 30):q.start])
+    c_end = CLAUSE_END.search(text, q.end)
+    s_end = SENTENCE_END.search(text, q.end)
+    sentence_end = s_end.start() if s_end else len(text)
+    lo = bisect_right(starts, q.start - len(left) - 1)
+    between = [p - (q.start - len(left)) for p in starts[lo:bisect_left(starts, q.start)]]
+    cues = {"left": left, "right": text[q.end:c_end.start() if c_end else len(text)], "numbers_between": between,
+            "sentence_right": text[q.end:sentence_end]}
+    return CueContext(cues=cues, sentence_start=s_start, sentence_end=sentence_end)
+
+
+def assign_metric(left: str, right: str, q: Quantity, *, section: str | None, numbers_between: list[int],
                   cfg: Config | None = None, fmt: str | None = None, sentence_right: str | None = None,
                   hits: list[str] | None = None) -> str | None:
     """Metric key for quantity ``q`` given its sentence context, or None (not a reported count).
@@ -319,15 +343,7 @@ def extract_facts(text: str, quantities: list[Quantity] | None = None,
         if id(q) in enumerated:
             key = enumerated[id(q)]
         else:
-            s_start = _sentence_start(text, q.start)
-            left = _mask_titles(text[max(s_start, q.start - cfg.max_before - 30):q.start])
-            c_end = CLAUSE_END.search(text, q.end)
-            right = text[q.end:c_end.start() if c_end else len(text)]
-            s_end = SENTENCE_END.search(text, q.end)
-            lo = bisect_right(starts, q.start - len(left) - 1)
-            between = [p - (q.start - len(left)) for p in starts[lo:bisect_left(starts, q.start)]]
-            key = assign_metric(left, right, q, section, between, cfg, fmt,
-                                text[q.end:s_end.start() if s_end else len(text)])
+            key = assign_metric(q=q, section=section, cfg=cfg, fmt=fmt, **cue_context(text, q, starts, cfg).cues)
         if key:
             out.append((key, q))
     out.extend(_zero_facts(text, zeros, section_of, cfg, fmt))
@@ -410,7 +426,7 @@ def _enumerations(text: str, nums: list[Quantity], section_of: Any, cfg: Config,
         verb = text[m.end():listed[0].start]
         for subj, q in zip(subjects, listed, strict=False):
             section = section_of(q.start) if section_of else None
-            key = assign_metric(subj + verb, "", q, section, [], cfg, fmt)
+            key = assign_metric(subj + verb, "", q, section=section, numbers_between=[], cfg=cfg, fmt=fmt)
             if key:
                 out[id(q)] = key
     return out
@@ -526,17 +542,11 @@ def candidates(text: str, quantities: list[Quantity] | None = None, section_of: 
     out = []
     for q in nums:
         section = section_of(q.start) if section_of else None
-        s_start = _sentence_start(text, q.start)
-        left = _mask_titles(text[max(s_start, q.start - cfg.max_before - 30):q.start])
-        c_end = CLAUSE_END.search(text, q.end)
-        right = text[q.end:c_end.start() if c_end else len(text)]
-        s_end = SENTENCE_END.search(text, q.end)
-        lo = bisect_right(starts, q.start - len(left) - 1)
-        between = [p - (q.start - len(left)) for p in starts[lo:bisect_left(starts, q.start)]]
+        around = cue_context(text, q, starts, cfg)
+        left = around.cues["left"]
         plan = _under_plan_heading(text, q.start, cfg)
         feats: list[str] = []
-        key = assign_metric(left, right, q, section, between, cfg, fmt,
-                            text[q.end:s_end.start() if s_end else len(text)], hits=feats)
+        key = assign_metric(q=q, section=section, cfg=cfg, fmt=fmt, hits=feats, **around.cues)
         key = None if plan else enumerated.get(id(q)) or key
         if left.rfind("《") > left.rfind("》"):
             feats.append("INTITLE")
@@ -544,8 +554,8 @@ def candidates(text: str, quantities: list[Quantity] | None = None, section_of: 
             feats.append("PLAN")
         if id(q) in enumerated:
             feats.append("ENUM")
-        out.append(Candidate(q=q, rule_key=key, rule_feats=feats, section=section, sentence=s_start,
-                             sentence_end=s_end.start() if s_end else len(text)))
+        out.append(Candidate(q=q, rule_key=key, rule_feats=feats, section=section, sentence=around.sentence_start,
+                             sentence_end=around.sentence_end))
     featurize(text, out, fmt)
     return out
 

@@ -124,6 +124,11 @@ def predict(docs: Iterable[str], root: Path | None = None) -> dict[str, dict[str
     return out
 
 
+def _same_heading(gold: dict[str, Any], found: dict[str, Any]) -> bool:
+    """A found section heading starts on the gold heading line and has its key."""
+    return gold["start"] <= found["heading_start"] < gold["end"] + 1 and found["key"] == gold["key"]
+
+
 def score(preds: dict[str, dict[str, Any]], ident: dict[str, dict[str, Any]],
           heads: dict[str, list[dict[str, Any]]], subset: Iterable[str]) -> dict[str, Any]:
     n = defaultdict(int)
@@ -161,23 +166,17 @@ def score(preds: dict[str, dict[str, Any]], ident: dict[str, dict[str, Any]],
                 n["format_2021_unknown"] += p.get("format_id") == "gov_unknown"
         gh = [h for h in heads.get(d, []) if h["key"] != "none"]
         ph = [s for s in p.get("sections", []) if s.get("heading_start") is not None]
-        for h in gh:
-            n["head_gold"] += 1
-            hit = any(h["start"] <= s["heading_start"] < h["end"] + 1 and s["key"] == h["key"] for s in ph)
-            n["head_found"] += hit
-            if not hit:
-                wrong["heading_missed"].append((d, h["start"], h["key"]))
-        for s in ph:
-            n["head_pred"] += 1
-            ok = any(h["start"] <= s["heading_start"] < h["end"] + 1 and s["key"] == h["key"] for h in gh)
-            n["head_right"] += ok
-            if not ok:
-                wrong["heading_extra"].append((d, s["heading_start"], s["key"]))
+        found = [any(_same_heading(h, s) for s in ph) for h in gh]
+        right = [any(_same_heading(h, s) for h in gh) for s in ph]
+        n["head_gold"] += len(gh)
+        n["head_found"] += sum(found)
+        n["head_pred"] += len(ph)
+        n["head_right"] += sum(right)
+        wrong["heading_missed"] += [(d, h["start"], h["key"]) for h, ok in zip(gh, found, strict=True) if not ok]
+        wrong["heading_extra"] += [(d, s["heading_start"], s["key"]) for s, ok in zip(ph, right, strict=True) if not ok]
         if gh:
             n["docs_with_headings"] += 1
-            keys_ok = all(any(h["start"] <= s["heading_start"] < h["end"] + 1 and s["key"] == h["key"] for s in ph)
-                          for h in gh)
-            n["docs_sections_all_right"] += keys_ok
+            n["docs_sections_all_right"] += all(found)
     return {"counts": dict(n), "wrong": {k: v for k, v in wrong.items()}}
 
 
