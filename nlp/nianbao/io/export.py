@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from nianbao.io.frames import LIST_SEP, TABLES, arrow_to_pandas, flatten, kinds, schema, to_arrow, to_frames, wide
-from nianbao.schema import Report
 
 CHUNK = 100  # staged reports per converted chunk: small enough to keep every process busy
 FILE_FORMATS = ("json", "jsonl", "duckdb")  # -o names the file
@@ -245,15 +244,6 @@ def _remove(p: Path) -> None:
 def hashes_in(jsonl: Path) -> set[str]:
     """Content hashes of the reports in a JSON-lines file (torn lines skipped)."""
     return {d["sha256"] for d in _iter_dicts(jsonl) if d.get("sha256")}
-
-
-def iter_reports(jsonl: Path) -> Iterator[Report]:
-    """Reports of a JSON-lines export, validated; torn or foreign lines are skipped."""
-    for d in _iter_dicts(jsonl):
-        try:
-            yield Report.model_validate(d)
-        except ValueError:
-            continue
 
 
 def _iter_dicts(jsonl: Path) -> Iterator[dict[str, Any]]:

@@ -53,11 +53,6 @@ class MetricRule:
     # all before-cues as one alternation: one C-level search tells whether any cue occurs at all
     before_any: re.Pattern[str] | None = None
     after_any: re.Pattern[str] | None = None
-    # characters of which every cue match contains at least one (None: unknown); a context
-    # sharing none of them cannot match, so the regex search is skipped
-    before_chars: frozenset[str] | None = None
-    after_chars: frozenset[str] | None = None
-    before_each: tuple[frozenset[str] | None, ...] = ()  # the same, per before-cue
 
 
 @dataclass(frozen=True)
@@ -88,47 +83,6 @@ class Config:
         return hit
 
 
-def _required_chars(items: Any) -> frozenset[str] | None:
-    """A set of characters one of which every match of a parsed (sub)pattern contains, or None.
-
-    Walks ``re._parser`` output: a sequence takes the smallest set of any of its items; a
-    branch needs a set for every alternative (their union); a repeat counts only with min>=1;
-    classes of plain characters count; look-arounds, ranges, categories and ``.`` do not.
-    """
-    from re import _constants as c  # type: ignore[attr-defined]
-
-    best: frozenset[str] | None = None
-    for op, av in items:
-        got: frozenset[str] | None = None
-        if op is c.LITERAL:
-            got = frozenset(chr(av))
-        elif op is c.IN and all(o is c.LITERAL for o, _ in av):
-            got = frozenset(chr(v) for _, v in av)
-        elif op is c.SUBPATTERN:
-            got = _required_chars(av[3])
-        elif op is c.BRANCH:
-            alts = [_required_chars(b) for b in av[1]]
-            got = None if any(a is None for a in alts) else frozenset().union(*alts)  # type: ignore[arg-type]
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
-            got = _required_chars(av[2])
-        if got is not None and (best is None or len(got) < len(best)):
-            best = got
-    return best
-
-
-def _trigger_chars(patterns: list[str]) -> frozenset[str] | None:
-    """Union of the required characters of ``patterns``; None when one of them has none."""
-    try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        sets = [_required_chars(_parser.parse(p)) for p in patterns]
-    except Exception:  # an internal API: without it every search simply runs
-        return None
-    if not sets or any(x is None for x in sets):
-        return None
-    return frozenset().union(*sets)  # type: ignore[arg-type]
-
-
 def _any_of(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
     """Patterns whose only use is "does any match?" as one alternation (one search instead of many)."""
     return (any_of(patterns),) if patterns else ()
@@ -157,9 +111,6 @@ def config() -> Config:
             right_requires=tuple(re.compile(p) for p in spec.get("right_requires", [])),
             before_any=any_of(spec["before"]) if spec.get("before") else None,
             after_any=any_of(spec["after"]) if spec.get("after") else None,
-            before_chars=_trigger_chars(spec.get("before") or []),
-            before_each=tuple(_trigger_chars([p]) for p in spec.get("before", [])),
-            after_chars=_trigger_chars(spec.get("after") or []),
         ))
     skip = st.get("skip_before") or []
     skip_re = re.compile("(?:" + "|".join(map(re.escape, sorted(skip, key=len, reverse=True))) + ")$") if skip else None
@@ -181,14 +132,11 @@ def _allowed(rule: MetricRule, section: str | None, fmt: str | None = None) -> b
     return section not in rule.not_sections
 
 
-def _best_before(rule: MetricRule, left: str, left_chars: set[str] | None = None) -> tuple[int, int] | None:
+def _best_before(rule: MetricRule, left: str) -> tuple[int, int] | None:
     """(distance, -cue length) of the before-cue ending closest to the number (``left`` ends there)."""
     best: tuple[int, int] | None = None
     n = len(left)
-    each = rule.before_each if left_chars is not None and len(rule.before_each) == len(rule.before) else ()
-    for i, rx in enumerate(rule.before):
-        if each and each[i] is not None and each[i].isdisjoint(left_chars):  # type: ignore[union-attr]
-            continue
+    for rx in rule.before:
         for m in rx.finditer(left):
             if m.end() == m.start():
                 continue
@@ -246,16 +194,13 @@ def assign_metric(left: str, right: str, q: Quantity, *, section: str | None, nu
     # a Chinese numeral (一项, 两次) is a count only when its cue is close: 作为一项重点工作 is not
     is_cn = not q.raw[q.num_start - q.start:q.num_start - q.start + 1].isdigit()
     max_before = cfg.cn_max_before if is_cn else cfg.max_before
-    left_chars = set(left)
-    right_chars = set(right)
     for rule in cfg.eligible(q.unit, section, fmt):
         if rule.right_requires and not any(rx.search(sentence_right if sentence_right is not None else right)
                                            for rx in rule.right_requires):
             continue
         hit = None
-        if rule.before_any is not None and (rule.before_chars is None or not rule.before_chars.isdisjoint(left_chars)) \
-                and rule.before_any.search(left):
-            hit = _best_before(rule, left, left_chars)
+        if rule.before_any is not None and rule.before_any.search(left):
+            hit = _best_before(rule, left)
         if hit is not None:
             dist, neg_len = hit
             if hits is not None:
@@ -268,8 +213,7 @@ def assign_metric(left: str, right: str, q: Quantity, *, section: str | None, nu
                 cand = (dist, neg_len, rule.order)
                 if best is None or cand < best:
                     best, best_key = cand, rule.key
-        if rule.after_any is None or not right or (rule.after_chars is not None and rule.after_chars.isdisjoint(right_chars)) \
-                or rule.after_any.search(right) is None:
+        if rule.after_any is None or not right or rule.after_any.search(right) is None:
             continue
         for rx in rule.after:
             m = rx.search(right)

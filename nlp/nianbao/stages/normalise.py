@@ -10,13 +10,12 @@ that normalises to it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nianbao.lang.cjk import HAN, HAN_CHAR
+from nianbao.lang.cjk import HAN
 from nianbao.resources import any_of, load_yaml
 from nianbao.schema import Script
 
@@ -207,13 +206,3 @@ def normalise(text: str, script: Script | None = None) -> NormText:
                           for i, ch in enumerate(m.group()) if ch == ","])
     nt = apply_edits(nt, _chrome_edits(nt.text, chrome))
     return NormText(nt.text, nt.starts, nt.ends, nt.original_length, script)
-
-
-def normalise_label(text: str) -> str:
-    """Compact key for matching table labels: normalised, no spaces or separators."""
-    t = normalise(text, script=None).text if _needs_full(text) else text.translate(_FULLWIDTH)
-    return re.sub(r"[\s|]+", "", unicodedata.normalize("NFKC", t))
-
-
-def _needs_full(text: str) -> bool:
-    return HAN_CHAR.search(text) is not None and to_simplified(text) != text
