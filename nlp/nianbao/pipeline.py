@@ -1,39 +1,30 @@
 """The processing order: read → normalise → segment → tables → checks → facts → themes → merge.
 
 Each stage is a function ``run(ctx: Context) -> None`` in its own module that fills
-part of ``ctx.report``. Stages are imported lazily so the CLI starts fast.
+part of ``ctx.report``. ``nianbao`` imports this module only when a report is extracted, so the CLI starts fast.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from nianbao.io.readers import read, read_bytes
 from nianbao.schema import Document, Report
+from nianbao.stages import checks, facts, merge, segment, tables, themes
 from nianbao.stages.context import Context
 from nianbao.stages.normalise import normalise
 
-# (name, module path): a stage module exposes run(ctx). Missing optional stages are skipped.
-STAGES: list[tuple[str, str]] = [
-    ("segment", "nianbao.stages.segment"),
-    ("tables", "nianbao.stages.tables"),
-    ("checks", "nianbao.stages.checks"),
-    ("facts", "nianbao.stages.facts"),
-    ("themes", "nianbao.stages.themes"),
-    ("merge", "nianbao.stages.merge"),
+# The stages in order; each exposes run(ctx) and fills its part of the Report.
+STAGES: list[tuple[str, Callable[[Context], None]]] = [
+    ("segment", segment.run),
+    ("tables", tables.run),
+    ("checks", checks.run),
+    ("facts", facts.run),
+    ("themes", themes.run),
+    ("merge", merge.run),
 ]
-
-
-def _stage(module: str) -> Any | None:
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
 
 
 def process(doc: Document, *, skip: Iterable[str] = (), options: dict[str, Any] | None = None) -> Report:
@@ -43,12 +34,9 @@ def process(doc: Document, *, skip: Iterable[str] = (), options: dict[str, Any] 
                     warnings=list(doc.warnings))
     ctx = Context(doc=doc, norm=norm, report=report, options=dict(options or {}))
     skipped = set(skip)
-    for name, module in STAGES:
-        if name in skipped:
-            continue
-        mod = _stage(module)
-        if mod is not None:
-            mod.run(ctx)
+    for name, run in STAGES:
+        if name not in skipped:
+            run(ctx)
     for para in report.paragraphs:  # exports carry the text that was classified
         para.text = doc.text[para.start:para.end]
     return report
