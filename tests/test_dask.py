@@ -14,6 +14,7 @@ import pytest
 pytest.importorskip("dask.distributed")
 
 import nianbao
+from example_inputs import copy_inputs
 from export_fixtures import LEGACY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,9 +35,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not EXAMPLES.is_dir():
         pytest.skip("examples/ is not available")
     d = tmp_path_factory.mktemp("dask_in")
-    for p in EXAMPLES.iterdir():
-        if p.is_file() and p.suffix in (".txt", ".md", ".html", ".pdf", ".docx"):
-            shutil.copy(p, d / p.name)
+    copy_inputs(d)
     (d / "annex.txt").write_text(LEGACY, encoding="utf-8")
     shutil.copy(d / "annex.txt", d / "annex_copy.txt")
     (d / "zz_broken.pdf").write_bytes(b"%PDF-1.4\n garbage \n%%EOF")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import nianbao
+from example_inputs import copy_inputs
 from export_fixtures import LEGACY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,9 +33,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not EXAMPLES.is_dir():
         pytest.skip("examples/ is not available")
     d = tmp_path_factory.mktemp("batch")
-    for p in EXAMPLES.iterdir():
-        if p.is_file() and p.suffix in (".txt", ".md", ".html", ".pdf", ".docx"):
-            shutil.copy(p, d / p.name)
+    copy_inputs(d)
     (d / "2016_legacy_annex.txt").write_text(LEGACY, encoding="utf-8")
     (d / "copies").mkdir()
     shutil.copy(EXAMPLES / "2021_shi_shuiwuju.txt", d / "copies" / "same_as_shuiwuju.txt")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nianbao.lang.cjk import HAN as CJK
+from nianbao.lang.cjk import HAN
 from nianbao.resources import load_yaml
 from nianbao.schema import Grid
 from nianbao.stages.context import Context
@@ -21,7 +21,7 @@ from nianbao.stages.context import Context
 _NUM = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _PURE_PIPES = re.compile(r"^\s*\|+\s*$")
-_CJK_CH = re.compile(f"[{CJK}(\"“]")
+_CJK_CH = re.compile(f"[{HAN}(\"“]")
 
 
 @dataclass
