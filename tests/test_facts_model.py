@@ -54,7 +54,7 @@ def test_total_key_on_a_part_becomes_narrative_part() -> None:
     """Whatever the classifier says, a number in a 其中 list never repeats its total's key."""
 
     class Same:
-        def predict(self, rows: list) -> list[str]:
+        def predict_document(self, rows: list, values: list) -> list[str]:
             return ["narrative.review.count"] * len(rows)
 
     text = "全年受理行政复议9件,其中结果维持5件、结果纠正1件。"
@@ -87,3 +87,77 @@ def test_grouped_cv_floor(shared_dir: Path) -> None:
     assert res["f1_folds"]["mean"] >= 0.72, res["f1_folds"]
     # on report openings from publishers the rules were never tuned on, the model must beat them
     assert res["pooled_pages"]["f1"] > res["rules_pooled_pages"]["f1"], (res["pooled_pages"], res["rules_pooled_pages"])
+
+
+def _toy_model(single: tuple[str, ...]) -> FactModel:
+    import numpy as np
+
+    classes = [NONE, "narrative.proactive.category_items", "narrative.proactive.items_total"]
+    # feature "a": surely a total; feature "b": a total too, but less sure, category second best
+    weights = np.array([[0.0, 1.0, 2.0], [0.0, 1.2, 1.5]], dtype=np.float32)
+    return FactModel({"a": 0, "b": 1}, weights, np.zeros(3, dtype=np.float32), classes, single_valued=single)
+
+
+def test_a_single_valued_metric_keeps_the_surest_value_of_a_document() -> None:
+    rows = [{"b": 1.0}, {"a": 1.0}]
+    assert _toy_model(()).predict_document(rows, [30, 100]) == ["narrative.proactive.items_total"] * 2
+    assert _toy_model(("narrative.proactive.items_total",)).predict_document(rows, [30, 100]) == [
+        "narrative.proactive.category_items", "narrative.proactive.items_total"]
+    # a restated total (same value twice) is not a conflict
+    assert _toy_model(("narrative.proactive.items_total",)).predict_document(rows, [100, 100]) == [
+        "narrative.proactive.items_total"] * 2
+
+
+def test_single_valued_metrics_are_learned_from_gold_documents() -> None:
+    from nianbao.train.facts_train import DocData, Example, single_valued
+
+    def doc(i: int, values: list[int], source: str = "gold") -> DocData:
+        ex = [Example({}, "narrative.requests.received", v, 0, 1) for v in values]
+        ex += [Example({}, "narrative.proactive.category_items", v, 0, 1) for v in (1, 2)]
+        return DocData(f"d{i}", f"g{i}", source, ex)
+
+    docs = [doc(i, [5, 5]) for i in range(10)]
+    assert single_valued(docs) == ["narrative.requests.received"]
+    assert single_valued(docs[:9]) == []  # too few documents to tell
+    assert single_valued([*docs[:9], doc(9, [5, 6])]) == []  # one document in ten with two values
+    # self-written sentences are not whole reports: they never count
+    assert single_valued([*docs, doc(10, [5, 6], source="selfwritten")]) == ["narrative.requests.received"]
+
+
+def test_the_evaluation_links_parts_as_the_facts_stage_does() -> None:
+    from nianbao.train.facts_eval import predict
+    from nianbao.train.facts_train import DocData, Example, _cands, _context
+
+    class Same:
+        def predict_document(self, rows: list, values: list) -> list[str]:
+            return ["narrative.review.count"] * len(rows)
+
+    text = "全年受理行政复议9件,其中结果维持5件、结果纠正1件。"
+    norm, cands, _, _ = _cands(_context(None, text))
+    ex = [Example(c.features, NONE, c.q.value, *norm.span(c.q.start, c.q.end), c) for c in cands]
+    got = predict(Same(), DocData("t", "t", "gold", ex))  # type: ignore[arg-type]
+    stage = facts.model_facts(norm.text, model=Same())
+    assert [(p["metric"], p["value"]) for p in got] == [(k, q.value) for k, q, _ in stage]
+    assert [p["metric"] for p in got] == ["narrative.review.count", "narrative.part", "narrative.part"]
+
+
+def test_a_total_and_the_numbers_that_add_up_to_it_are_marked() -> None:
+    from nianbao.stages.fact_model import featurize
+
+    text = "全年公开信息100条,网站发布60条、微信发布40条。培训3次,参训20人。"
+    cands = facts.candidates(text, None)
+    featurize(text, cands, None)
+    marks = {c.q.value: ("SUM_OF_NEXT" in c.features, "SUMMAND" in c.features) for c in cands}
+    assert marks[100] == (True, False)
+    assert marks[60] == marks[40] == (False, True)
+    assert marks[3] == marks[20] == (False, False)
+
+
+def test_a_long_prose_line_with_a_stray_separator_keeps_its_facts() -> None:
+    prose = ("2013年,我镇认真落实公开条例,健全工作机制,通过镇政府网站主动公开政府信息123条。全年未收到政府信息公开申请,"
+             "无其他需要报告的事项。附件下载:统计表 |")  # a crawler line: the whole report, a stray pipe at its end
+    got = {(f.metric, f.value) for f in _facts("二〇一三年度某镇政府信息公开工作年度报告\n" + prose + "\n")}
+    assert ("narrative.proactive.items_total", 123) in got
+    assert ("narrative.requests.received", 0) in got
+    table = "二〇一三年度某镇政府信息公开工作年度报告\n主动公开政府信息数 | 123 | 条\n行政复议\t0\n"
+    assert not any(f.value == 123 for f in _facts(table))

@@ -45,6 +45,9 @@ class FeatureConfig:
     negation: re.Pattern[str]
     total_words: re.Pattern[str]
     share_after: re.Pattern[str]
+    sum_tolerance: float
+    channels: tuple[tuple[str, re.Pattern[str]], ...]
+    channel_window: int
     verb_tags: tuple[str, ...]
     noun_tags: tuple[str, ...]
     left_words: int
@@ -60,7 +63,9 @@ class FeatureConfig:
 def feature_config() -> FeatureConfig:
     d = load_yaml("facts_model.yaml")
     return FeatureConfig(tuple(d["part_markers"]), re.compile(d["negation"]), re.compile(d["total_words"]),
-                         re.compile(d["share_after"]), tuple(d["verb_tags"]), tuple(d["noun_tags"]),
+                         re.compile(d["share_after"]), float(d["sum_tolerance"]),
+                         tuple((k, re.compile(v)) for k, v in d["channels"].items()), int(d["channel_window"]),
+                         tuple(d["verb_tags"]), tuple(d["noun_tags"]),
                          int(d["left_words"]), int(d["right_words"]), int(d["left_chars"]), int(d["right_chars"]),
                          int(d.get("sentence_words", 12)), int(d.get("clause_chars", 10)),
                          {str(k): float(v) for k, v in (d.get("weights") or {}).items()})
@@ -256,6 +261,64 @@ def featurize(text: str, cands: Sequence[Candidate], fmt: str | None) -> None:
         if cfg.share_after.search(text[q.end:q.end + 3]):
             add("SHARE_AFTER")
         c.features = f
+    _mark_sums(cands, cfg.sum_tolerance)
+    _mark_channels(text, cands, cfg)
+
+
+TOTAL_KEY = "narrative.proactive.items_total"
+
+
+def _mark_channels(text: str, cands: Sequence[Candidate], cfg: FeatureConfig) -> None:
+    """CH=<channel> for the channels named in a number's clause; PAR_CH when a number close by on the
+    same line is counted for another channel (网站N条,微博M条: each one channel, none the total)."""
+    found: list[set[str]] = []
+    for c in cands:
+        c0 = _clause_start(text, c.q.start, c.sentence if c.sentence >= 0 else 0)
+        clause = text[c0:c.q.start]
+        chans = {name for name, rx in cfg.channels if rx.search(clause)}
+        for ch in chans:
+            c.features[f"CH={ch}"] = 1.0
+        found.append(chans)
+    starts = [c.q.start for c in cands]  # candidates come in text order
+    for i, c in enumerate(cands):
+        line_start = text.rfind("\n", 0, c.q.start) + 1
+        line_end = text.find("\n", c.q.end)
+        line_end = len(text) if line_end < 0 else line_end
+        lo = bisect_left(starts, max(line_start, c.q.start - cfg.channel_window))
+        hi = bisect_left(starts, min(line_end, c.q.end + cfg.channel_window))
+        others = set().union(*(found[j] for j in range(lo, hi) if j != i))
+        if others - found[i]:
+            c.features["PAR_CH"] = 1.0
+    # the rules see an overall total elsewhere (no channel named in its clause): a website count is a channel
+    totals = [c for c, ch in zip(cands, found, strict=True) if c.rule_key == TOTAL_KEY and not ch]
+    for c in cands:
+        if any(t is not c and t.q.value != c.q.value for t in totals):
+            c.features["TOTAL_ELSEWHERE"] = 1.0
+
+
+def _mark_sums(cands: Sequence[Candidate], tol: float) -> None:
+    """SUM_OF_NEXT on a number that the later numbers of its sentence (same unit, two or more, each
+    smaller) add up to, SUMMAND on those numbers: a total and its breakdown, with or without 其中."""
+    by_sentence: dict[int, list[Candidate]] = {}
+    for c in cands:
+        by_sentence.setdefault(c.sentence, []).append(c)
+    for group in by_sentence.values():
+        for i, c in enumerate(group):
+            v = c.q.value
+            if not isinstance(v, int | float) or v <= 0:
+                continue
+            parts = [p for p in group[i + 1:] if p.q.unit == c.q.unit and isinstance(p.q.value, int | float)
+                     and 0 <= p.q.value < v]
+            total = 0.0
+            for n, p in enumerate(parts, 1):  # the shortest run of following numbers that adds up
+                total += p.q.value
+                if n >= 2 and abs(total - v) <= max(1.0, tol * v):
+                    c.features["SUM_OF_NEXT"] = 1.0
+                    for p2 in parts[:n]:
+                        p2.features["SUMMAND"] = 1.0
+                    break
+                if total > v * (1 + tol):
+                    break
 
 
 def rule_key_of(feats: dict[str, float]) -> str | None:
@@ -272,16 +335,23 @@ class FactModel:
     ``rule_metrics`` are the metrics for which the hand-written cues measurably beat the model in
     grouped CV on the training documents: for those the rules decide (a number is such a metric
     exactly when its cues say so) and the model chooses among the other labels.
+
+    ``single_valued`` are the metrics a report states with one value only (its year's total of
+    requests, of items published…), learned from the gold at training time; :meth:`predict_document`
+    keeps, per such metric, the value the model is surest of and gives the other numbers their
+    next-best label.
     """
 
     def __init__(self, vocab: dict[str, int], weights: np.ndarray, bias: np.ndarray, classes: list[str],
-                 meta: dict[str, Any] | None = None, rule_metrics: Iterable[str] = ()) -> None:
+                 meta: dict[str, Any] | None = None, rule_metrics: Iterable[str] = (),
+                 single_valued: Iterable[str] = ()) -> None:
         self.vocab = vocab
         self.weights = weights
         self.bias = bias
         self.classes = classes
         self.meta = meta or {}
         self.rule_metrics = frozenset(rule_metrics)
+        self.single_valued = frozenset(single_valued)
         self._masked = np.array([c in self.rule_metrics for c in classes], dtype=bool)
         self._pad: np.ndarray | None = None
 
@@ -339,13 +409,36 @@ class FactModel:
                     out[n] = rule
         return out
 
+    def predict_document(self, rows: Sequence[dict[str, float]], values: Sequence[Any]) -> list[str]:
+        """Labels for all candidate numbers of ONE document (``values``: their values), with the
+        one-value-per-report constraint of ``single_valued`` applied."""
+        labels = self.predict(rows)
+        if not self.single_valued or not labels:
+            return labels
+        sc = self.score_rows(rows)
+        if self._masked.any():
+            sc[:, self._masked] = -np.inf
+        for key in self.single_valued.intersection(labels):
+            j = self.classes.index(key)
+            idx = [i for i, lab in enumerate(labels) if lab == key]
+            if len({values[i] for i in idx}) < 2:
+                continue
+            keep = values[max(idx, key=lambda i: sc[i, j])]
+            for i in idx:
+                if values[i] != keep:
+                    row = sc[i].copy()
+                    row[j] = -np.inf
+                    labels[i] = self.classes[int(np.argmax(row))]
+        return labels
+
     def save(self, directory: str | Path, meta: dict[str, Any] | None = None) -> None:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         names = sorted(self.vocab, key=self.vocab.__getitem__)
         np.savez_compressed(d / MODEL_FILE, weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32),
                             features=np.array(names), classes=np.array(self.classes),
-                            rule_metrics=np.array(sorted(self.rule_metrics), dtype=str))
+                            rule_metrics=np.array(sorted(self.rule_metrics), dtype=str),
+                            single_valued=np.array(sorted(self.single_valued), dtype=str))
         if meta is not None:
             self.meta = meta
             (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -358,7 +451,8 @@ class FactModel:
             model = cls({n: i for i, n in enumerate(names)}, z["weights"].astype(np.float32),
                         z["bias"].astype(np.float32),
                         [str(x) for x in z["classes"]],
-                        rule_metrics=[str(x) for x in z["rule_metrics"]] if "rule_metrics" in z else ())
+                        rule_metrics=[str(x) for x in z["rule_metrics"]] if "rule_metrics" in z else (),
+                        single_valued=[str(x) for x in z["single_valued"]] if "single_valued" in z else ())
         meta_path = d / "meta.json"
         if meta_path.exists():
             model.meta = json.loads(meta_path.read_text(encoding="utf-8"))

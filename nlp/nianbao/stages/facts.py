@@ -34,6 +34,7 @@ from nianbao.stages.normalise import NormText, apply_edits
 SENTENCE_END = re.compile(r"[。!?\n]")
 CLAUSE_END = re.compile(r"[。!?\n,;:]")
 _TABLE_LINE = re.compile(r"[|\t]")
+TABLE_ROW_MAX_ONE_SEP = 80  # longest line with a single cell separator still read as a two-cell table row
 
 
 @dataclass(frozen=True)
@@ -423,7 +424,10 @@ def _skipper(norm: NormText, ctx: Context) -> Any:
         ls = text.rfind("\n", 0, q.start) + 1
         le = text.find("\n", q.end)
         le = le if le >= 0 else len(text)
-        if bisect.bisect_left(seps, le) > bisect.bisect_left(seps, ls):
+        n_seps = bisect.bisect_left(seps, le) - bisect.bisect_left(seps, ls)
+        # a table row has two cell separators, or one on a short line (行政复议<TAB>0); a crawler line
+        # holding a whole report with one stray trailing "|" is prose
+        if n_seps >= 2 or (n_seps == 1 and le - ls <= TABLE_ROW_MAX_ONE_SEP):
             return True
         return any(s <= q.start < e for s, e in grids)
 
@@ -514,31 +518,42 @@ def model_facts(text: str, quantities: list[Quantity] | None = None, section_of:
     """
     qs = quantities if quantities is not None else find_quantities(text)
     cands = candidates(text, qs, section_of, skip, fmt)
-    labels = model.predict([c.features for c in cands]) if cands else []
-    out: list[tuple[str, Quantity, Quantity | None]] = []
-    kept: list[tuple[Any, str]] = []
-    for c, label in zip(cands, labels, strict=True):
-        if label == "none":
-            continue
-        total = _total_of(c, kept, text)
-        if total is not None and total[1] == label:
-            label = PART_KEY
-        kept.append((c, label))
-        out.append((label, c.q, total[0].q if total is not None else None))
+    labels = model.predict_document([c.features for c in cands], [c.q.value for c in cands]) if cands else []
+    out: list[tuple[str, Quantity, Quantity | None]] = [
+        (label, cands[i].q, cands[t].q if t is not None else None) for i, label, t in link_parts(cands, labels)]
     out.extend((key, q, None) for key, q in zero_facts(text, qs, section_of=section_of, skip=skip, fmt=fmt))
     out.sort(key=lambda t: (t[1].start, t[0]))
+    return out
+
+
+def link_parts(cands: list[Any], labels: list[str]) -> list[tuple[int, str, int | None]]:
+    """(index, label, index of its total or None) for every candidate the classifier did not call ``none``.
+
+    A number inside a 其中/包括/分别 list after a total never keeps its total's key (it becomes
+    ``narrative.part``). Shared by the facts stage and the evaluation, so both score the same output.
+    """
+    out: list[tuple[int, str, int | None]] = []
+    kept: list[tuple[Any, str, int]] = []
+    for i, (c, label) in enumerate(zip(cands, labels, strict=True)):
+        if label == "none":
+            continue
+        total = _total_of(c, kept)
+        if total is not None and total[1] == label:
+            label = PART_KEY
+        kept.append((c, label, i))
+        out.append((i, label, total[2] if total is not None else None))
     return out
 
 
 PART_KEY = "narrative.part"
 
 
-def _total_of(c: Any, kept: list[tuple[Any, str]], text: str) -> tuple[Any, str] | None:
+def _total_of(c: Any, kept: list[tuple[Any, str, int]]) -> tuple[Any, str, int] | None:
     """The fact a candidate is a part of: the last fact before its list marker in the same sentence,
     or the last fact of the previous sentence when the sentence opens with the marker (共N条。其中…)."""
     if c.after_total and c.marker is not None:
-        return next(((p, k) for p, k in reversed(kept) if p.sentence == c.sentence and p.q.end <= c.marker), None)
-    if c.marker is not None and c.marker == c.sentence and not any(p.sentence == c.sentence for p, _ in kept):
+        return next((k for k in reversed(kept) if k[0].sentence == c.sentence and k[0].q.end <= c.marker), None)
+    if c.marker is not None and c.marker == c.sentence and not any(k[0].sentence == c.sentence for k in kept):
         prev = kept[-1] if kept else None
         if prev is not None and c.sentence - prev[0].q.end <= 3:
             return prev

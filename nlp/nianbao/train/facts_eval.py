@@ -78,9 +78,15 @@ def score(preds: dict[str, list[dict[str, Any]]], docs: Iterable[DocData],
 
 def predict(model: FactModel, d: DocData) -> list[dict[str, Any]]:
     """The classifier's facts for a prepared document (parts never keep their total's key)."""
-    labels = model.predict([e.features for e in d.examples]) if d.examples else []
-    out = [{"metric": lab, "value": e.value, "start": e.start, "end": e.end}
-           for e, lab in zip(d.examples, labels, strict=True) if lab != NONE]
+    from nianbao.stages.facts import link_parts
+
+    ex = d.examples
+    labels = model.predict_document([e.features for e in ex], [e.value for e in ex]) if ex else []
+    if ex and all(e.cand is not None for e in ex):
+        chosen = [(ex[i], lab) for i, lab, _ in link_parts([e.cand for e in ex], labels)]
+    else:
+        chosen = [(e, lab) for e, lab in zip(ex, labels, strict=True) if lab != NONE]
+    out = [{"metric": lab, "value": e.value, "start": e.start, "end": e.end} for e, lab in chosen]
     return out + [dict(z) for z in d.zeros]
 
 
@@ -172,7 +178,8 @@ def cross_validate(docs: list[DocData], k: int = 5, C: float = 0.1, kind: str = 
 
 def with_rule_metrics(model: FactModel, metrics: Iterable[str]) -> FactModel:
     """The same weights with another set of rule-decided metrics."""
-    return FactModel(model.vocab, model.weights, model.bias, model.classes, model.meta, rule_metrics=metrics)
+    return FactModel(model.vocab, model.weights, model.bias, model.classes, model.meta, rule_metrics=metrics,
+                     single_valued=model.single_valued)
 
 
 def evaluate(data_dir: str | Path = GOLD_DIR, k: int = 5, C: float = 0.1, kind: str = "svm",

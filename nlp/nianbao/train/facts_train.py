@@ -46,6 +46,7 @@ class Example:
     value: Any
     start: int
     end: int
+    cand: Any = None  # the stage's Candidate (list position, sentence) so evaluation links parts as the stage does
 
 
 @dataclass
@@ -134,7 +135,7 @@ def gold_doc(doc: str, gold: list[dict[str, Any]]) -> DocData | None:
     ex = []
     for c in cands:
         s, e = norm.span(c.q.start, c.q.end)
-        ex.append(Example(c.features, _label(s, e, c.q.value, gold), c.q.value, s, e))
+        ex.append(Example(c.features, _label(s, e, c.q.value, gold), c.q.value, s, e, c))
     return DocData(doc, group_of(doc), "gold", ex, zeros, rules, gold,
                    hashlib.sha1(ctx.doc.text.encode("utf-8")).hexdigest()[:12])
 
@@ -157,7 +158,7 @@ def self_written(path: str | Path | None = None) -> list[DocData]:
             s, e = norm.span(c.q.start, c.q.end)
             hit = next((j for j, (_, v) in enumerate(wanted) if _same(v, c.q.value)), None)
             label = NONE if hit is None else wanted.pop(hit)[0]
-            ex.append(Example(c.features, label, c.q.value, s, e))
+            ex.append(Example(c.features, label, c.q.value, s, e, c))
         out.append(DocData(f"self{i:03d}", f"self{i:03d}", "selfwritten", ex))
     return out
 
@@ -226,10 +227,26 @@ def table_label_precision(docs: Iterable[DocData]) -> dict[str, int]:
     return dict(counts)
 
 
+def single_valued(docs: Iterable[DocData], min_docs: int = 10, share: float = 0.95) -> list[str]:
+    """Metrics that annotated reports state with one value: in at least ``min_docs`` gold documents
+    and with a single distinct value in at least ``share`` of them (a report's total of requests,
+    of items published…; categories and parts have many)."""
+    values: dict[str, dict[str, set[Any]]] = {}
+    for d in docs:
+        if d.source != "gold":
+            continue
+        for e in d.examples:
+            if e.label != NONE:
+                values.setdefault(e.label, {}).setdefault(d.doc, set()).add(e.value)
+    return sorted(k for k, per_doc in values.items()
+                  if len(per_doc) >= min_docs and sum(len(v) == 1 for v in per_doc.values()) >= share * len(per_doc))
+
+
 def fit(docs: Iterable[DocData], C: float = 0.1, kind: str = "svm") -> FactModel:
     """A linear model over every example of ``docs``, exported to :class:`FactModel`."""
     from sklearn.feature_extraction import DictVectorizer
 
+    docs = list(docs)
     rows = [e for d in docs for e in d.examples]
     vec = DictVectorizer()
     X = vec.fit_transform([e.features for e in rows])
@@ -256,7 +273,7 @@ def fit(docs: Iterable[DocData], C: float = 0.1, kind: str = "svm") -> FactModel
         coef = np.vstack([-coef[0], coef[0]])
         bias = np.array([-bias[0], bias[0]])
     return FactModel(dict(vec.vocabulary_), np.asarray(coef.T, dtype=np.float32), np.asarray(bias, dtype=np.float32),
-                     cls)
+                     cls, single_valued=single_valued(docs))
 
 
 def build(data_dir: str | Path = GOLD_DIR, tables: bool = True, selfwritten: bool = True) -> list[DocData]:
