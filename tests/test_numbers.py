@@ -99,3 +99,16 @@ def test_zero_statements(text: str, raw: str) -> None:
 @pytest.mark.parametrize("text", ["无论何时都要公开。", "尚未审结总计未经复议直接起诉000", "没有现成信息需要另行制作00003"])
 def test_not_zero_statements(text: str) -> None:
     assert find_zero_statements(text) == []
+
+
+def test_one_negation_over_a_coordinated_pair_covers_both_objects() -> None:
+    from nianbao.stages.facts import zero_facts
+
+    def zeros(s: str) -> list[str]:
+        return sorted(k for k, _ in zero_facts(s, find_quantities(s)))
+
+    assert zeros("本年度无因政府信息公开产生行政复议,提起行政诉讼情况发生。") == [
+        "narrative.litigation.count", "narrative.review.count"]
+    # the next clause states a number: it is not part of the zero statement
+    assert zeros("本年度未发生行政复议,行政诉讼3件。") == ["narrative.review.count"]
+    assert zeros("全年未收到申请,行政复议0件。") == ["narrative.requests.received"]

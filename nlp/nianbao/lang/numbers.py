@@ -144,6 +144,7 @@ def _config() -> dict[str, Any]:
                                  + "(?:" + "|".join(f"(?:{h})" for h in zero["heads"]) + ")"),
         "zero_objects": tuple(zero["objects"]),
         "zero_max": int(zero.get("max_len", 45)),
+        "zero_continues": re.compile(zero["continues"]) if zero.get("continues") else None,
     }
 
 
@@ -252,6 +253,11 @@ def find_zero_statements(text: str) -> list[Quantity]:
             continue  # flattened table rows (没有现成信息…0000) are not statements
         if not any(obj in body or obj in m.group(0) for obj in cfg["zero_objects"]):
             continue
+        more = cfg["zero_continues"].match(text, end) if cfg["zero_continues"] else None
+        if more:
+            stop2 = CLAUSE_END.search(text, more.end())
+            if not any(ch.isdigit() for ch in text[end:stop2.start() if stop2 else len(text)]):
+                end = more.end()  # …复议,行政诉讼3件 states a number: not part of the zero statement
         out.append(Quantity(0, None, "exact", m.start(), end, text[m.start():end], m.start(), m.end(), kind="zero"))
         last_end = end
     return out

@@ -33,6 +33,7 @@ from nianbao.resources import load_yaml, model_dir
 
 NONE = "none"
 MODEL_FILE = "model.npz"
+ITEM_CUT = re.compile(r"[,;:、()《》\n]")  # normalised text: ASCII clause marks, 、 kept
 SENTENCE_END = re.compile(r"[。!?\n]")
 CLAUSE_CHARS = frozenset("。!?\n,;:")
 # groups always written as GROUP=value even when the value is None (OLD=None means "no rule fired")
@@ -48,6 +49,9 @@ class FeatureConfig:
     sum_tolerance: float
     channels: tuple[tuple[str, re.Pattern[str]], ...]
     channel_window: int
+    item_phrase_chars: int
+    item_kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    objects: tuple[tuple[str, re.Pattern[str]], ...]
     verb_tags: tuple[str, ...]
     noun_tags: tuple[str, ...]
     left_words: int
@@ -65,6 +69,8 @@ def feature_config() -> FeatureConfig:
     return FeatureConfig(tuple(d["part_markers"]), re.compile(d["negation"]), re.compile(d["total_words"]),
                          re.compile(d["share_after"]), float(d["sum_tolerance"]),
                          tuple((k, re.compile(v)) for k, v in d["channels"].items()), int(d["channel_window"]),
+                         int(d["item_phrase_chars"]), tuple((k, re.compile(v)) for k, v in d["item_kinds"].items()),
+                         tuple((k, re.compile(v)) for k, v in d["objects"].items()),
                          tuple(d["verb_tags"]), tuple(d["noun_tags"]),
                          int(d["left_words"]), int(d["right_words"]), int(d["left_chars"]), int(d["right_chars"]),
                          int(d.get("sentence_words", 12)), int(d.get("clause_chars", 10)),
@@ -260,6 +266,14 @@ def featurize(text: str, cands: Sequence[Candidate], fmt: str | None) -> None:
             add("TOTALW")
         if cfg.share_after.search(text[q.end:q.end + 3]):
             add("SHARE_AFTER")
+        phrase = ITEM_CUT.split(text[max(s0, q.start - cfg.item_phrase_chars):q.start])[-1]
+        kind = next((name for name, rx in cfg.item_kinds if rx.search(phrase)), None)
+        if kind:
+            add("ITEM", kind)
+        obj = max(((m.start(), name) for name, rx in cfg.objects for m in [_last(rx, sent_left)] if m is not None),
+                  default=None)
+        if obj is not None:
+            add("OBJ", obj[1])
         c.features = f
     _mark_sums(cands, cfg.sum_tolerance)
     _mark_channels(text, cands, cfg)
@@ -278,6 +292,12 @@ def _mark_channels(text: str, cands: Sequence[Candidate], cfg: FeatureConfig) ->
         chans = {name for name, rx in cfg.channels if rx.search(clause)}
         for ch in chans:
             c.features[f"CH={ch}"] = 1.0
+        if len(chans) > 1:
+            c.features["MULTI_CH"] = 1.0  # 微博、微信共发布N条: one count over several platforms
+        p0 = _clause_start(text, max(c0 - 1, 0), max(c.sentence, 0)) if c0 > 0 else c0
+        for name, rx in cfg.channels:
+            if name not in chans and rx.search(text, p0, c0):
+                c.features[f"CHP={name}"] = 1.0  # 其中微博29个,共发布N条: the channel named one clause before
         found.append(chans)
     starts = [c.q.start for c in cands]  # candidates come in text order
     for i, c in enumerate(cands):
@@ -294,6 +314,12 @@ def _mark_channels(text: str, cands: Sequence[Candidate], cfg: FeatureConfig) ->
     for c in cands:
         if any(t is not c and t.q.value != c.q.value for t in totals):
             c.features["TOTAL_ELSEWHERE"] = 1.0
+
+
+def _last(rx: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``rx`` in ``text`` (None when there is none)."""
+    matches = list(rx.finditer(text))
+    return matches[-1] if matches else None
 
 
 def _mark_sums(cands: Sequence[Candidate], tol: float) -> None:
