@@ -309,11 +309,23 @@ def _mark_channels(text: str, cands: Sequence[Candidate], cfg: FeatureConfig) ->
         others = set().union(*(found[j] for j in range(lo, hi) if j != i))
         if others - found[i]:
             c.features["PAR_CH"] = 1.0
+    # other channels counted anywhere in the same section: a website count is then one channel (rule 2 of the gold)
+    by_section: dict[str | None, set[str]] = {}
+    for c, ch in zip(cands, found, strict=True):
+        by_section.setdefault(c.section, set()).update(ch)
+    for c, ch in zip(cands, found, strict=True):
+        if by_section[c.section] - ch - {"media"}:
+            c.features["SECTION_OTHER_CH"] = 1.0
     # the rules see an overall total elsewhere (no channel named in its clause): a website count is a channel
     totals = [c for c, ch in zip(cands, found, strict=True) if c.rule_key == TOTAL_KEY and not ch]
-    for c in cands:
+    for c, ch in zip(cands, found, strict=True):
         if any(t is not c and t.q.value != c.q.value for t in totals):
             c.features["TOTAL_ELSEWHERE"] = 1.0
+        # a linear model cannot AND these: which channel, and whether it stands alone or beside others
+        context = [k for k in ("PAR_CH", "SECTION_OTHER_CH", "TOTAL_ELSEWHERE") if k in c.features] or ["ALONE"]
+        for name in ch:
+            for k in context:
+                c.features[f"CH={name}&{k}"] = 1.0
 
 
 def _last(rx: re.Pattern[str], text: str) -> re.Match[str] | None:

@@ -36,6 +36,7 @@ from nianbao.train.common import publisher
 
 GOLD_DIR = repo_dir() / "training_data" / "facts"
 SELF_WRITTEN = "selfwritten.yaml"
+SELF_WRITTEN_GLOB = "selfwritten*.yaml"  # selfwritten.yaml, selfwritten_2.yaml, …
 PAGE = re.compile(r"^p[a-d]_\d+$")
 
 
@@ -140,7 +141,7 @@ def gold_doc(doc: str, gold: list[dict[str, Any]]) -> DocData | None:
                    hashlib.sha1(ctx.doc.text.encode("utf-8")).hexdigest()[:12])
 
 
-def self_written(path: str | Path | None = None) -> list[DocData]:
+def self_written(path: str | Path | None = None, prefix: str = "self") -> list[DocData]:
     """Self-written sentences (``text`` + ``facts: [[metric, value], ...]``): each number whose value a
     listed fact states gets its metric (in order), every other number is ``none``."""
     import yaml
@@ -159,7 +160,7 @@ def self_written(path: str | Path | None = None) -> list[DocData]:
             hit = next((j for j, (_, v) in enumerate(wanted) if _same(v, c.q.value)), None)
             label = NONE if hit is None else wanted.pop(hit)[0]
             ex.append(Example(c.features, label, c.q.value, s, e, c))
-        out.append(DocData(f"self{i:03d}", f"self{i:03d}", "selfwritten", ex))
+        out.append(DocData(f"{prefix}{i:03d}", f"{prefix}{i:03d}", "selfwritten", ex))
     return out
 
 
@@ -281,7 +282,8 @@ def build(data_dir: str | Path = GOLD_DIR, tables: bool = True, selfwritten: boo
     gold = load_gold(data_dir)
     docs = [d for doc, recs in gold.items() if (d := gold_doc(doc, recs)) is not None]
     if selfwritten:
-        docs += self_written(Path(data_dir) / SELF_WRITTEN)
+        for path in sorted(Path(data_dir).glob(SELF_WRITTEN_GLOB)):
+            docs += self_written(path, prefix=path.stem)
     if tables:
         from nianbao.resources import shared_dir
 

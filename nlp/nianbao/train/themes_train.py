@@ -46,7 +46,8 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "theme_C": 0.5,
     "role_model": "logreg",  # svm_calibrated | logreg
     "role_C": 10.0,
-    "tune_thresholds": True,  # per-label thresholds from inner grouped folds of the training data only
+    "tune_thresholds": True,  # thresholds from inner grouped folds of the training data only
+    "threshold_mode": "per_label",  # per_label: each label's F1 | shared: one threshold maximising micro-F1
     "threshold_folds": 3,  # inner publisher-grouped folds for the out-of-fold scores the thresholds are tuned on
 }
 
@@ -196,9 +197,17 @@ def _features(cfg: dict[str, Any]) -> Any:
     return ColumnTransformer(steps, sparse_threshold=1.0)
 
 
-def _best_thresholds(y: np.ndarray, p: np.ndarray, themes: list[str]) -> dict[str, float]:
-    """Per-label threshold maximising F1 on out-of-fold scores (grid 0.10…0.90)."""
+def _best_thresholds(y: np.ndarray, p: np.ndarray, themes: list[str], mode: str = "per_label") -> dict[str, float]:
+    """Thresholds from out-of-fold scores (grid 0.10…0.90): per label, each maximising that label's F1, or
+    ``shared``: one threshold for every label maximising micro-F1 (fewer choices, less to overfit)."""
     grid = np.round(np.arange(0.1, 0.91, 0.05), 2)
+    if mode == "shared":
+        def micro(th: float) -> float:
+            pred = p >= th
+            tp = float(np.sum(pred & (y == 1)))
+            return 2 * tp / (2 * tp + float(np.sum(pred & (y == 0))) + float(np.sum(~pred & (y == 1)))) if tp else 0.0
+        best = max(grid, key=micro)
+        return {t: float(best) for t in themes}
     out: dict[str, float] = {}
     for j, t in enumerate(themes):
         best, best_f = 0.5, -1.0
@@ -254,7 +263,7 @@ def fit(items: Sequence[Item], config: dict[str, Any] | None = None, seed: int =
     if cfg["tune_thresholds"] and sum(it.real for it in items) >= 50:
         real = [i for i, it in enumerate(items) if it.real]
         scores = _oof_theme_scores(items, cfg, seed, int(cfg["threshold_folds"]))
-        meta["thresholds"] = _best_thresholds(Y[real], scores[real], themes)
+        meta["thresholds"] = _best_thresholds(Y[real], scores[real], themes, str(cfg.get("threshold_mode", "per_label")))
     return model
 
 
